@@ -1,0 +1,258 @@
+package io.npystats.npy;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Locale;
+
+/**
+ * A numeric numpy dtype as written in a header's {@code descr}: kind, item size and byte order.
+ * Only the dtypes whose values are real numbers are representable; every other descr is refused
+ * by {@link #parse} with the reason.
+ */
+public final class NpyDtype {
+  /** The kinds of element that have a mean and a standard deviation. */
+  public enum Kind {
+    BOOL('b'),
+    INT('i'),
+    UINT('u'),
+    FLOAT('f');
+
+    final char code;
+
+    Kind(char code) {
+      this.code = code;
+    }
+  }
+
+  public static final NpyDtype FLOAT64_LE = new NpyDtype(Kind.FLOAT, 8, ByteOrder.LITTLE_ENDIAN);
+
+  private static final VarHandle LE_SHORT = view(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE_SHORT = view(short[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LE_INT = view(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE_INT = view(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LE_LONG = view(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE_LONG = view(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LE_FLOAT = view(float[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE_FLOAT = view(float[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LE_DOUBLE = view(double[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE_DOUBLE = view(double[].class, ByteOrder.BIG_ENDIAN);
+
+  private final Kind kind;
+  private final int itemSize;
+  private final ByteOrder order;
+
+  private NpyDtype(Kind kind, int itemSize, ByteOrder order) {
+    this.kind = kind;
+    this.itemSize = itemSize;
+    this.order = order;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public int itemSize() {
+    return itemSize;
+  }
+
+  public ByteOrder order() {
+    return order;
+  }
+
+  /** The descr numpy writes for this dtype, e.g. {@code <f8}, {@code >i4}, {@code |u1}. */
+  public String descr() {
+    char prefix = itemSize == 1 ? '|' : order == ByteOrder.BIG_ENDIAN ? '>' : '<';
+    return "" + prefix + kind.code + itemSize;
+  }
+
+  /**
+   * Parses a numpy type string such as {@code <f8}. The byte-order mark may be {@code <}, {@code >},
+   * {@code |} (not applicable) or {@code =} (native; every platform numpy writes from in practice
+   * is little-endian) or absent.
+   */
+  public static NpyDtype parse(String descr) throws NpyFormatException {
+    if (descr.isEmpty()) {
+      throw new NpyFormatException("descr is empty, expected a numpy type string such as '<f8'");
+    }
+    int pos = 0;
+    ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+    char first = descr.charAt(0);
+    if (first == '<' || first == '>' || first == '|' || first == '=') {
+      order = first == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+      pos = 1;
+    }
+    if (pos >= descr.length()) {
+      throw new NpyFormatException("descr '" + descr + "' is not a numpy dtype");
+    }
+    char code = descr.charAt(pos);
+    String size = descr.substring(pos + 1);
+    String refusal = refusalFor(code);
+    if (refusal != null) {
+      throw new NpyFormatException("dtype '" + descr + "' is refused: " + refusal);
+    }
+    Kind kind = kindFor(code);
+    if (kind == null || !size.matches("[0-9]{1,2}")) {
+      throw new NpyFormatException("descr '" + descr + "' is not a numpy dtype");
+    }
+    int itemSize = Integer.parseInt(size);
+    boolean valid =
+        switch (kind) {
+          case BOOL -> itemSize == 1;
+          case INT, UINT -> itemSize == 1 || itemSize == 2 || itemSize == 4 || itemSize == 8;
+          case FLOAT -> itemSize == 2 || itemSize == 4 || itemSize == 8;
+        };
+    if (!valid) {
+      throw new NpyFormatException(
+          "descr '" + descr + "' is not a numpy dtype (no " + kind.name().toLowerCase(Locale.ROOT)
+              + " of " + itemSize + " bytes)");
+    }
+    return new NpyDtype(kind, itemSize, order);
+  }
+
+  private static Kind kindFor(char code) {
+    for (Kind kind : Kind.values()) {
+      if (kind.code == code) {
+        return kind;
+      }
+    }
+    return null;
+  }
+
+  private static String refusalFor(char code) {
+    return switch (code) {
+      case 'O' -> "object arrays hold pickled Python objects; loading them means unpickling, which"
+          + " can run code";
+      case 'c' -> "complex numbers have no real mean or standard deviation";
+      case 'U', 'S', 'a' -> "strings have no mean or standard deviation";
+      case 'M', 'm' -> "datetime and timedelta arrays are not numeric samples";
+      case 'V' -> "raw void records are not numeric samples";
+      default -> null;
+    };
+  }
+
+  /**
+   * Decodes {@code count} elements starting at {@code from} in {@code bytes} into {@code out[0..count)}
+   * as doubles, the way numpy's {@code astype(float64)} converts them.
+   */
+  public void decode(byte[] bytes, int from, int count, double[] out) {
+    boolean le = order == ByteOrder.LITTLE_ENDIAN;
+    switch (kind) {
+      case FLOAT -> decodeFloat(bytes, from, count, out, le);
+      case INT -> decodeInt(bytes, from, count, out, le);
+      case UINT -> decodeUint(bytes, from, count, out, le);
+      case BOOL -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = bytes[from + i] != 0 ? 1.0 : 0.0;
+        }
+      }
+    }
+  }
+
+  private void decodeFloat(byte[] b, int from, int count, double[] out, boolean le) {
+    switch (itemSize) {
+      case 8 -> {
+        VarHandle h = le ? LE_DOUBLE : BE_DOUBLE;
+        for (int i = 0, p = from; i < count; i++, p += 8) {
+          out[i] = (double) h.get(b, p);
+        }
+      }
+      case 4 -> {
+        VarHandle h = le ? LE_FLOAT : BE_FLOAT;
+        for (int i = 0, p = from; i < count; i++, p += 4) {
+          out[i] = (float) h.get(b, p);
+        }
+      }
+      default -> {
+        VarHandle h = le ? LE_SHORT : BE_SHORT;
+        for (int i = 0, p = from; i < count; i++, p += 2) {
+          out[i] = Half.toDouble((short) h.get(b, p));
+        }
+      }
+    }
+  }
+
+  private void decodeInt(byte[] b, int from, int count, double[] out, boolean le) {
+    switch (itemSize) {
+      case 8 -> {
+        VarHandle h = le ? LE_LONG : BE_LONG;
+        for (int i = 0, p = from; i < count; i++, p += 8) {
+          out[i] = (long) h.get(b, p);
+        }
+      }
+      case 4 -> {
+        VarHandle h = le ? LE_INT : BE_INT;
+        for (int i = 0, p = from; i < count; i++, p += 4) {
+          out[i] = (int) h.get(b, p);
+        }
+      }
+      case 2 -> {
+        VarHandle h = le ? LE_SHORT : BE_SHORT;
+        for (int i = 0, p = from; i < count; i++, p += 2) {
+          out[i] = (short) h.get(b, p);
+        }
+      }
+      default -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = b[from + i];
+        }
+      }
+    }
+  }
+
+  private void decodeUint(byte[] b, int from, int count, double[] out, boolean le) {
+    switch (itemSize) {
+      case 8 -> {
+        VarHandle h = le ? LE_LONG : BE_LONG;
+        for (int i = 0, p = from; i < count; i++, p += 8) {
+          out[i] = unsignedToDouble((long) h.get(b, p));
+        }
+      }
+      case 4 -> {
+        VarHandle h = le ? LE_INT : BE_INT;
+        for (int i = 0, p = from; i < count; i++, p += 4) {
+          out[i] = Integer.toUnsignedLong((int) h.get(b, p));
+        }
+      }
+      case 2 -> {
+        VarHandle h = le ? LE_SHORT : BE_SHORT;
+        for (int i = 0, p = from; i < count; i++, p += 2) {
+          out[i] = Short.toUnsignedInt((short) h.get(b, p));
+        }
+      }
+      default -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = Byte.toUnsignedInt(b[from + i]);
+        }
+      }
+    }
+  }
+
+  /** Rounds a uint64 to the nearest double, as numpy does (halving keeps the sticky bit). */
+  static double unsignedToDouble(long value) {
+    if (value >= 0) {
+      return value;
+    }
+    return ((value >>> 1) | (value & 1)) * 2.0;
+  }
+
+  private static VarHandle view(Class<?> arrayType, ByteOrder order) {
+    return MethodHandles.byteArrayViewVarHandle(arrayType, order);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NpyDtype d && d.kind == kind && d.itemSize == itemSize
+        && (itemSize == 1 || d.order == order);
+  }
+
+  @Override
+  public int hashCode() {
+    return kind.hashCode() * 31 + itemSize;
+  }
+
+  @Override
+  public String toString() {
+    return descr();
+  }
+}

@@ -1,0 +1,192 @@
+package io.npystats.stats;
+
+import java.io.Serializable;
+
+/**
+ * Count, mean, sum of squared deviations (M2), min and max of a stream of doubles, in one pass
+ * and constant memory, with an exact merge of two partials (Chan, Golub and LeVeque, 1979).
+ *
+ * <p>Values arrive in chunks. Each chunk is summarised with two passes over the chunk alone
+ * (mean, then deviations from it, with the usual correction term), which is as accurate as
+ * numpy's two passes over the whole array, and then merged into the running total. Merging
+ * partials, never averaging averages, is also how per-file results combine into the overall
+ * statistics.
+ *
+ * <p>Like numpy: an empty stream has NaN for every statistic; a NaN anywhere makes everything
+ * NaN; an infinity makes the mean infinite and the standard deviation NaN.
+ */
+public final class StreamingStats implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private long count;
+  /**
+   * Every value is taken relative to this shift, the first finite value seen. Far from zero
+   * (samples near 1e9, say) the mean's rounding would otherwise leak into the merged M2 at
+   * first order; relative to a nearby shift it cannot.
+   */
+  private double shift;
+  /** The mean of (value - shift). */
+  private double mean;
+  private double m2;
+  private double min = Double.POSITIVE_INFINITY;
+  private double max = Double.NEGATIVE_INFINITY;
+
+  public StreamingStats() {}
+
+  /** A partial from its parts, e.g. read back from a table; {@code m2} is n times the variance. */
+  public static StreamingStats of(long count, double mean, double m2, double min, double max) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative: " + count);
+    }
+    StreamingStats s = new StreamingStats();
+    if (count > 0) {
+      s.count = count;
+      s.shift = Double.isFinite(mean) ? mean : 0;
+      s.mean = Double.isFinite(mean) ? 0 : mean;
+      s.m2 = m2;
+      s.min = min;
+      s.max = max;
+    }
+    return s;
+  }
+
+  /** Adds {@code values[0..n)}. */
+  public void add(double[] values, int n) {
+    if (n <= 0) {
+      return;
+    }
+    if (count == 0) {
+      shift = Double.isFinite(values[0]) ? values[0] : 0;
+    }
+    double k = shift;
+    // Four independent accumulators let the CPU overlap the additions.
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    double lo0 = values[0], lo1 = lo0, hi0 = lo0, hi1 = lo0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      double a = values[i], b = values[i + 1], c = values[i + 2], d = values[i + 3];
+      s0 += a;
+      s1 += b;
+      s2 += c;
+      s3 += d;
+      lo0 = Math.min(lo0, Math.min(a, b));
+      lo1 = Math.min(lo1, Math.min(c, d));
+      hi0 = Math.max(hi0, Math.max(a, b));
+      hi1 = Math.max(hi1, Math.max(c, d));
+    }
+    for (; i < n; i++) {
+      double a = values[i];
+      s0 += a;
+      lo0 = Math.min(lo0, a);
+      hi0 = Math.max(hi0, a);
+    }
+    double centre = ((s0 + s1) + (s2 + s3)) / n;
+    double chunkMean;
+    double chunkM2;
+    if (Double.isFinite(centre)) {
+      double q0 = 0, q1 = 0, q2 = 0, q3 = 0, r = 0;
+      i = 0;
+      for (; i + 4 <= n; i += 4) {
+        double a = values[i] - centre, b = values[i + 1] - centre;
+        double c = values[i + 2] - centre, d = values[i + 3] - centre;
+        q0 += a * a;
+        q1 += b * b;
+        q2 += c * c;
+        q3 += d * d;
+        r += (a + b) + (c + d);
+      }
+      for (; i < n; i++) {
+        double a = values[i] - centre;
+        q0 += a * a;
+        r += a;
+      }
+      // r is what the rounded centre missed: it corrects both M2 and the chunk's mean, so that
+      // neither carries the rounding of a value as large as the samples into the merge.
+      chunkM2 = Math.max(0, ((q0 + q1) + (q2 + q3)) - r * r / n);
+      chunkMean = (centre - k) + r / n;
+    } else {
+      chunkMean = centre - k;
+      chunkM2 = Double.NaN;
+    }
+    merge(n, chunkMean, chunkM2, Math.min(lo0, lo1), Math.max(hi0, hi1));
+  }
+
+  /** Adds one value; convenient for tests and small inputs, slow for large ones. */
+  public void add(double value) {
+    add(new double[] {value}, 1);
+  }
+
+  /** Merges another partial into this one, exactly as if its values had been added here. */
+  public void merge(StreamingStats other) {
+    if (other.count == 0) {
+      return;
+    }
+    if (count == 0) {
+      shift = other.shift;
+    }
+    merge(other.count, other.mean + (other.shift - shift), other.m2, other.min, other.max);
+  }
+
+  private void merge(long n, double otherMean, double otherM2, double otherMin, double otherMax) {
+    if (count == 0) {
+      count = n;
+      mean = otherMean;
+      m2 = otherM2;
+      min = otherMin;
+      max = otherMax;
+      return;
+    }
+    long total = count + n;
+    double a = (double) count / total;
+    double b = (double) n / total;
+    if (Double.isFinite(mean) && Double.isFinite(otherMean)) {
+      double delta = otherMean - mean;
+      mean += delta * b;
+      m2 += otherM2 + delta * delta * count * b;
+    } else {
+      // inf + finite stays inf, +inf with -inf is NaN, as numpy's sum gives.
+      mean = mean * a + otherMean * b;
+      m2 = Double.NaN;
+    }
+    count = total;
+    min = Math.min(min, otherMin);
+    max = Math.max(max, otherMax);
+  }
+
+  public long count() {
+    return count;
+  }
+
+  public double mean() {
+    return count == 0 ? Double.NaN : shift + mean;
+  }
+
+  /** Sum of squared deviations from the mean. */
+  public double m2() {
+    return count == 0 ? Double.NaN : m2;
+  }
+
+  /** Population variance, numpy's {@code var} with ddof = 0. */
+  public double variance() {
+    return count == 0 ? Double.NaN : m2 / count;
+  }
+
+  /** Population standard deviation, numpy's {@code std} with ddof = 0. */
+  public double std() {
+    return Math.sqrt(variance());
+  }
+
+  public double min() {
+    return count == 0 ? Double.NaN : min;
+  }
+
+  public double max() {
+    return count == 0 ? Double.NaN : max;
+  }
+
+  @Override
+  public String toString() {
+    return "StreamingStats{n=" + count + ", mean=" + mean() + ", std=" + std() + ", min=" + min()
+        + ", max=" + max() + "}";
+  }
+}

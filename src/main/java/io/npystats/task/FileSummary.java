@@ -1,0 +1,54 @@
+package io.npystats.task;
+
+import io.npystats.stats.StreamingStats;
+import java.io.Serializable;
+
+/**
+ * The statistics of one input file, or why it has none. Every input file gets exactly one, so a
+ * bad file is a row with {@code status = "error"} and a reason, never a missing row.
+ *
+ * @param dtype numpy's descr, e.g. {@code <f8}; null where the header could not be read
+ * @param shape numpy's shape text, e.g. {@code (100000,)}; null where unknown
+ * @param m2 sum of squared deviations from the mean, kept so that partials merge exactly
+ * @param bytes the file's length
+ * @param seconds time spent reading and summarising this file
+ */
+public record FileSummary(
+    String path,
+    String status,
+    String error,
+    String dtype,
+    String shape,
+    long n,
+    double mean,
+    double std,
+    double min,
+    double max,
+    double m2,
+    long bytes,
+    double seconds)
+    implements Serializable {
+
+  public static final String OK = "ok";
+  public static final String ERROR = "error";
+
+  static FileSummary ok(
+      String path, String dtype, String shape, StreamingStats stats, long bytes, double seconds) {
+    return new FileSummary(path, OK, null, dtype, shape, stats.count(), stats.mean(), stats.std(),
+        stats.min(), stats.max(), stats.m2(), bytes, seconds);
+  }
+
+  static FileSummary error(String path, String reason, long bytes, double seconds) {
+    return new FileSummary(path, ERROR, reason, null, null, 0, Double.NaN, Double.NaN, Double.NaN,
+        Double.NaN, Double.NaN, bytes, seconds);
+  }
+
+  public boolean isOk() {
+    return OK.equals(status);
+  }
+
+  /** This file's partial, ready to merge into an overall result; empty for an error row. */
+  public StreamingStats partial() {
+    return isOk() ? StreamingStats.of(n, mean, m2, min, max) : new StreamingStats();
+  }
+}

@@ -1,0 +1,88 @@
+package io.npystats.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.data.Offset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The .npy files numpy 2.4.6 wrote, with numpy's own answer for each from manifest.jsonl. */
+public final class Fixtures {
+  /** One manifest line. {@code expect} is "stats" or "refuse". */
+  public record Expected(String file, boolean refuse, String why, String dtype, long[] shape, long n,
+      double mean, double std, double min, double max) {}
+
+  private Fixtures() {}
+
+  public static Path dir() {
+    try {
+      return Paths.get(Fixtures.class.getResource("/npy/manifest.jsonl").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static List<Expected> manifest() {
+    ObjectMapper mapper = new ObjectMapper();
+    List<Expected> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(dir().resolve("manifest.jsonl"))) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode node = mapper.readTree(line);
+        boolean refuse = node.get("expect").asText().equals("refuse");
+        long[] shape = null;
+        if (node.has("shape")) {
+          shape = new long[node.get("shape").size()];
+          for (int i = 0; i < shape.length; i++) {
+            shape[i] = node.get("shape").get(i).asLong();
+          }
+        }
+        out.add(new Expected(node.get("file").asText(), refuse,
+            node.has("why") ? node.get("why").asText() : null,
+            node.has("dtype") ? node.get("dtype").asText() : null, shape,
+            node.has("n") ? node.get("n").asLong() : -1,
+            number(node, "mean"), number(node, "std"), number(node, "min"), number(node, "max")));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static double number(JsonNode node, String key) {
+    if (!node.has(key)) {
+      return Double.NaN;
+    }
+    JsonNode v = node.get(key);
+    return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
+  }
+
+  /** numpy agreement: 1e-12 relative, or absolute for values near zero; NaN and infinities exactly. */
+  public static void assertClose(String what, double actual, double expected) {
+    assertClose(what, actual, expected, 1e-12);
+  }
+
+  /** As above with a chosen relative tolerance; 0 asks for the exact value (min and max). */
+  public static void assertClose(String what, double actual, double expected, double relative) {
+    if (Double.isNaN(expected)) {
+      assertThat(actual).as(what).isNaN();
+      return;
+    }
+    if (Double.isInfinite(expected) || relative == 0) {
+      assertThat(actual).as(what).isEqualTo(expected);
+      return;
+    }
+    double tolerance = relative * Math.max(1.0, Math.abs(expected));
+    assertThat(actual).as(what).isCloseTo(expected, Offset.offset(tolerance));
+  }
+}
