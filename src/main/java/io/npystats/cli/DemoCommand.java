@@ -1,0 +1,51 @@
+package io.npystats.cli;
+
+import io.npystats.spark.GenerateJob;
+import io.npystats.spark.SparkSessions;
+import io.npystats.spark.StatsJob;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "The whole story on a small data set under data/: generate, then stats, then show"
+        + " where the tables are and how to query them.")
+final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--files", paramLabel = "N", description = "How many files (default: ${DEFAULT-VALUE}).")
+  long files = Defaults.FILES;
+
+  @Option(names = "--samples", paramLabel = "M", description = "Samples per file (default: ${DEFAULT-VALUE}).")
+  long samples = Defaults.SAMPLES;
+
+  @Override
+  public Integer call() throws Exception {
+    Checks.inRange(spec, "--files", files, 1, 1_000_000);
+    Checks.inRange(spec, "--samples", samples, 0, 10_000_000);
+    PrintWriter w = spec.commandLine().getOut();
+    String dir = Defaults.dataDir().resolve("demo-files").toString();
+    String warehouse = Defaults.warehouse();
+    try (SparkSessions.Handle session = SparkSessions.open("npystats demo")) {
+      SparkSession spark = session.spark();
+      double startup = StatsCommand.secondsSinceJvmStart();
+      int partitions = spark.sparkContext().defaultParallelism() * 4;
+      GenerateCommand.print(w, dir,
+          GenerateJob.run(spark, dir, files, samples, Defaults.SEED, partitions));
+      StatsJob.Result stats = StatsJob.run(spark, dir, warehouse, RunIds.next("demo"), 0, startup);
+      StatsCommand.print(w, stats);
+      w.println();
+      w.println("Query the tables:");
+      w.printf("  ./submit.sh sql \"SELECT path, n, mean, std FROM file_stats WHERE run_id = '%s' ORDER BY path LIMIT 5\"%n",
+          stats.runId());
+      w.println("  ./submit.sh sql \"SELECT run_id, files, failed, job_seconds, files_per_second FROM runs\"");
+      return stats.totals().failed() > 0 ? Main.FAILED : Main.OK;
+    }
+  }
+}

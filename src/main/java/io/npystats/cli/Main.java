@@ -1,0 +1,89 @@
+package io.npystats.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The application's entry point, launched by {@code submit.sh} through {@code spark-submit}.
+ * {@link #main} is the only place that exits; {@link #run} takes the arguments and the writers,
+ * so tests drive the whole command line in-process.
+ *
+ * <p>Exit codes: 0 done, 1 the work failed (or some input files were refused; their rows say
+ * why), 2 the command line was wrong.
+ */
+@Command(
+    name = "npystats",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Statistics of many numpy .npy files with Spark, threads and processes.",
+    subcommands = {
+      DemoCommand.class,
+      GenerateCommand.class,
+      StatsCommand.class,
+      SqlCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = run(args, out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    Main main = new Main();
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      err.println("error: " + describe(e));
+      if (main.verbose) {
+        e.printStackTrace(err);
+      }
+      return FAILED;
+    });
+    cli.setParameterExceptionHandler((e, args1) -> {
+      CommandLine failed = e.getCommandLine();
+      err.println("error: " + e.getMessage());
+      err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+      return USAGE;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    Throwable cause = e;
+    while ((message == null || message.isBlank()) && cause.getCause() != null) {
+      cause = cause.getCause();
+      message = cause.getMessage();
+    }
+    return message == null ? e.getClass().getSimpleName() : message.strip();
+  }
+
+  /** The version from the jar's manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"npystats " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.npystats.cli;
+
+import io.npystats.spark.SparkSessions;
+import io.npystats.spark.StatsJob;
+import io.npystats.spark.Tables;
+import io.npystats.stats.StreamingStats;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "stats",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compute count, mean, std (ddof = 0), min and max of every .npy file on the executors, and write"
+          + " the file_stats and runs tables.",
+      "Every input file gets exactly one row; a file that cannot be read gets status 'error' and the"
+          + " reason. Exit code 1 when any file was refused."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  ./submit.sh stats --in data/files",
+      "  ./submit.sh stats --in 'data/files/file_1*.npy' --run-id ones",
+      "  ./submit.sh stats --in paths.txt --warehouse hdfs://nn:8020/warehouse"
+    })
+final class StatsCommand implements Callable<Integer> {
+  private static final int FAILURES_SHOWN = 10;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--in", paramLabel = "PATH",
+      description = "A folder, a glob, or a text file of paths (default: data/files).")
+  String in;
+
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the tables go (default: data/warehouse).")
+  String warehouse;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "Names this run in the tables; re-using an id replaces that run's rows.")
+  String runId;
+
+  @Option(names = "--partitions", paramLabel = "P",
+      description = "Spark partitions (default: about 500 files each, at least 2 per core).")
+  Integer partitions;
+
+  @Override
+  public Integer call() throws Exception {
+    String id = Checks.runId(spec, runId);
+    if (partitions != null) {
+      Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
+    }
+    String input = in != null ? in : Defaults.files();
+    String tables = warehouse != null ? warehouse : Defaults.warehouse();
+    PrintWriter w = spec.commandLine().getOut();
+    try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
+      SparkSession spark = session.spark();
+      double startup = secondsSinceJvmStart();
+      StatsJob.Result r = StatsJob.run(spark, input, tables, id != null ? id : RunIds.next("stats"),
+          partitions != null ? partitions : 0, startup);
+      print(w, r);
+      if (r.totals().failed() > 0) {
+        printFailures(spec.commandLine().getErr(), spark, r);
+        return Main.FAILED;
+      }
+      return Main.OK;
+    }
+  }
+
+  static double secondsSinceJvmStart() {
+    return (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+  }
+
+  static void print(PrintWriter w, StatsJob.Result r) {
+    StreamingStats s = r.totals().stats();
+    w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB%n", r.totals().files(),
+        r.totals().ok(), r.totals().failed(), s.count(), r.totals().bytes() / 1e6);
+    w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (Spark start-up %.1f s apart)%n",
+        r.jobSeconds(), r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds());
+    w.printf("       overall mean %.17g, std %.17g, min %s, max %s%n", s.mean(), s.std(), s.min(), s.max());
+    w.printf("tables: %s and %s, run_id = %s%n", Tables.path(r.warehouse(), Tables.FILE_STATS),
+        Tables.path(r.warehouse(), Tables.RUNS), r.runId());
+  }
+
+  private static void printFailures(PrintWriter err, SparkSession spark, StatsJob.Result r) {
+    List<Row> failures = spark.read().parquet(Tables.path(r.warehouse(), Tables.FILE_STATS))
+        .where(Tables.RUN_ID + " = '" + r.runId() + "' AND status = 'error'")
+        .select("path", "error").orderBy("path").limit(FAILURES_SHOWN).collectAsList();
+    err.printf("%,d file(s) refused; each has a row with status 'error'%s:%n", r.totals().failed(),
+        r.totals().failed() > FAILURES_SHOWN ? " (first " + FAILURES_SHOWN + " shown)" : "");
+    for (Row row : failures) {
+      err.println("  " + row.getString(0) + ": " + row.getString(1));
+    }
+  }
+}

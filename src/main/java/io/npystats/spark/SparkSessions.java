@@ -1,0 +1,69 @@
+package io.npystats.spark;
+
+import io.npystats.task.NoChecksumLocalFileSystem;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the application's session. The master and resources come from {@code spark-submit}
+ * ({@code --master}, {@code conf/spark-defaults.conf}); only the settings the application's tables
+ * rely on are defaulted here, and a value the user gave always wins.
+ */
+public final class SparkSessions {
+  /** Settings the tables rely on; each is applied unless the user set it. */
+  public static final Map<String, String> DEFAULTS = Map.of(
+      // A re-run with the same run id replaces that run's partition and leaves the others alone.
+      "spark.sql.sources.partitionOverwriteMode", "dynamic",
+      // Run ids such as 42 stay strings when the tables are read back.
+      "spark.sql.sources.partitionColumnTypeInference.enabled", "false",
+      // No .crc file beside every Parquet file on the local file system.
+      "spark.hadoop.fs.file.impl", NoChecksumLocalFileSystem.class.getName());
+
+  private SparkSessions() {}
+
+  /**
+   * The session a command runs in. Closing it stops Spark only if this call started it, so a
+   * command run inside a test (or a notebook) leaves the caller's session alone.
+   */
+  public static final class Handle implements AutoCloseable {
+    private final SparkSession spark;
+    private final boolean owned;
+
+    private Handle(SparkSession spark, boolean owned) {
+      this.spark = spark;
+      this.owned = owned;
+    }
+
+    public SparkSession spark() {
+      return spark;
+    }
+
+    @Override
+    public void close() {
+      if (owned) {
+        spark.stop();
+      }
+    }
+  }
+
+  public static Handle open(String appName) {
+    boolean existed = SparkSession.getActiveSession().isDefined()
+        || SparkSession.getDefaultSession().isDefined();
+    return new Handle(getOrCreate(appName), !existed);
+  }
+
+  public static SparkSession getOrCreate(String appName) {
+    SparkConf conf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (!conf.contains("spark.master")) {
+      builder.master("local[*]"); // launched without spark-submit, e.g. from an IDE
+    }
+    DEFAULTS.forEach((key, value) -> {
+      if (!conf.contains(key)) {
+        builder.config(key, value);
+      }
+    });
+    return builder.getOrCreate();
+  }
+}

@@ -1,0 +1,158 @@
+package io.npystats.spark;
+
+import io.npystats.stats.StreamingStats;
+import io.npystats.task.FileSummary;
+import io.npystats.task.HadoopConf;
+import io.npystats.task.InputPaths;
+import io.npystats.task.RunTotals;
+import io.npystats.task.SummarizeFile;
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The statistics of every file an input names, computed on the executors and written as the
+ * {@code file_stats} and {@code runs} tables. The driver lists the input and ships paths, never
+ * bytes; each executor reads its files straight from the store.
+ */
+public final class StatsJob {
+  /** Files per partition to aim for: enough to amortise a task, few enough to balance and retry. */
+  static final int FILES_PER_PARTITION = 500;
+
+  /** What a statistics run did. */
+  public record Result(String runId, RunTotals totals, int partitions, double startupSeconds,
+      double jobSeconds, String warehouse) {
+    public double filesPerSecond() {
+      return totals.files() / Math.max(jobSeconds, 1e-9);
+    }
+
+    public double megabytesPerSecond() {
+      return totals.bytes() / 1e6 / Math.max(jobSeconds, 1e-9);
+    }
+  }
+
+  private StatsJob() {}
+
+  /**
+   * @param partitions how many partitions to cut the paths into; 0 picks from the file count and
+   *     the cluster's parallelism
+   * @param startupSeconds how long the session took to start, recorded in {@code runs}
+   */
+  public static Result run(SparkSession spark, String input, String warehouse, String runId,
+      int partitions, double startupSeconds) throws IOException {
+    long startedAt = System.currentTimeMillis();
+    long start = System.nanoTime();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    List<String> paths = InputPaths.list(input, hadoop);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int slices = partitions > 0 ? partitions : defaultPartitions(paths.size(), jsc.defaultParallelism());
+    slices = Math.max(1, Math.min(slices, paths.size()));
+    Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
+
+    jsc.setJobDescription("stats of " + paths.size() + " files in " + input);
+    JavaRDD<FileSummary> summaries = jsc.parallelize(paths, slices)
+        .mapPartitions(new SummarizePaths(conf))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      // The aggregate reads every file once and caches the summaries the write then uses.
+      RunTotals totals = summaries.treeAggregate(new RunTotals(), new AddSummary(), new MergeTotals());
+      Dataset<Row> rows = spark.createDataFrame(summaries.map(new ToRow(runId)), Tables.FILE_STATS_SCHEMA);
+      jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
+      Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
+      double jobSeconds = (System.nanoTime() - start) / 1e9;
+      Result result = new Result(runId, totals, slices, startupSeconds, jobSeconds, warehouse);
+      writeRunRow(spark, result, input, startedAt);
+      return result;
+    } finally {
+      summaries.unpersist(false);
+      conf.destroy();
+    }
+  }
+
+  static int defaultPartitions(int files, int parallelism) {
+    return Math.max(parallelism * 2, (files + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
+  }
+
+  private static void writeRunRow(SparkSession spark, Result r, String input, long startedAt) {
+    StreamingStats s = r.totals().stats();
+    Row row = RowFactory.create(r.runId(), "stats", input, spark.sparkContext().master(),
+        spark.sparkContext().applicationId(), spark.version(), new Timestamp(startedAt),
+        r.totals().files(), r.totals().ok(), r.totals().failed(), s.count(), r.totals().bytes(),
+        r.startupSeconds(), r.jobSeconds(), r.filesPerSecond(), r.megabytesPerSecond(),
+        s.mean(), s.std(), s.min(), s.max());
+    Dataset<Row> runs = spark.createDataFrame(List.of(row), Tables.RUNS_SCHEMA);
+    Tables.writeRun(runs, r.warehouse(), Tables.RUNS, 1);
+  }
+
+  /** Runs on an executor: one summary per path, lazily, with one reader per partition. */
+  static final class SummarizePaths implements FlatMapFunction<Iterator<String>, FileSummary> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<HadoopConf> conf;
+
+    SummarizePaths(Broadcast<HadoopConf> conf) {
+      this.conf = conf;
+    }
+
+    @Override
+    public Iterator<FileSummary> call(Iterator<String> paths) {
+      SummarizeFile task = new SummarizeFile(conf.value().get());
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return paths.hasNext();
+        }
+
+        @Override
+        public FileSummary next() {
+          return task.apply(paths.next());
+        }
+      };
+    }
+  }
+
+  static final class AddSummary implements Function2<RunTotals, FileSummary, RunTotals> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public RunTotals call(RunTotals totals, FileSummary summary) {
+      return totals.add(summary);
+    }
+  }
+
+  static final class MergeTotals implements Function2<RunTotals, RunTotals, RunTotals> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public RunTotals call(RunTotals a, RunTotals b) {
+      return a.merge(b);
+    }
+  }
+
+  static final class ToRow implements Function<FileSummary, Row> {
+    private static final long serialVersionUID = 1L;
+    private final String runId;
+
+    ToRow(String runId) {
+      this.runId = runId;
+    }
+
+    @Override
+    public Row call(FileSummary f) {
+      return RowFactory.create(runId, f.path(), f.status(), f.error(), f.dtype(), f.shape(), f.n(),
+          f.mean(), f.std(), f.min(), f.max(), f.m2(), f.bytes(), f.seconds());
+    }
+  }
+}

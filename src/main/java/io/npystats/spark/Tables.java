@@ -1,0 +1,121 @@
+package io.npystats.spark;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The warehouse: one folder of plain Parquet per table, partitioned by {@code run_id}, so any
+ * Spark (or DuckDB, or pandas) reads it without this application.
+ *
+ * <p>Writing a run replaces that run's partition and nothing else: Spark stages the files and
+ * moves them in only when the job commits, so a run killed mid-write leaves no partial rows, and
+ * a re-run with the same id replaces rather than duplicates.
+ */
+public final class Tables {
+  public static final String FILE_STATS = "file_stats";
+  public static final String RUNS = "runs";
+  public static final String BENCHMARKS = "benchmarks";
+  public static final String RUN_ID = "run_id";
+
+  public static final StructType FILE_STATS_SCHEMA = new StructType()
+      .add(RUN_ID, DataTypes.StringType, false)
+      .add("path", DataTypes.StringType, false)
+      .add("status", DataTypes.StringType, false)
+      .add("error", DataTypes.StringType, true)
+      .add("dtype", DataTypes.StringType, true)
+      .add("shape", DataTypes.StringType, true)
+      .add("n", DataTypes.LongType, false)
+      .add("mean", DataTypes.DoubleType, false)
+      .add("std", DataTypes.DoubleType, false)
+      .add("min", DataTypes.DoubleType, false)
+      .add("max", DataTypes.DoubleType, false)
+      .add("m2", DataTypes.DoubleType, false)
+      .add("bytes", DataTypes.LongType, false)
+      .add("seconds", DataTypes.DoubleType, false);
+
+  public static final StructType RUNS_SCHEMA = new StructType()
+      .add(RUN_ID, DataTypes.StringType, false)
+      .add("command", DataTypes.StringType, false)
+      .add("input", DataTypes.StringType, false)
+      .add("master", DataTypes.StringType, false)
+      .add("app_id", DataTypes.StringType, false)
+      .add("spark_version", DataTypes.StringType, false)
+      .add("started_at", DataTypes.TimestampType, false)
+      .add("files", DataTypes.LongType, false)
+      .add("ok", DataTypes.LongType, false)
+      .add("failed", DataTypes.LongType, false)
+      .add("samples", DataTypes.LongType, false)
+      .add("bytes", DataTypes.LongType, false)
+      .add("startup_seconds", DataTypes.DoubleType, false)
+      .add("job_seconds", DataTypes.DoubleType, false)
+      .add("files_per_second", DataTypes.DoubleType, false)
+      .add("mb_per_second", DataTypes.DoubleType, false)
+      .add("mean", DataTypes.DoubleType, false)
+      .add("std", DataTypes.DoubleType, false)
+      .add("min", DataTypes.DoubleType, false)
+      .add("max", DataTypes.DoubleType, false);
+
+  private Tables() {}
+
+  public static String path(String warehouse, String table) {
+    return new Path(warehouse, table).toString();
+  }
+
+  /**
+   * Writes {@code rows} as the partitions of their run ids in {@code table}, replacing whatever
+   * those run ids held before.
+   *
+   * @param files how many Parquet files each run's partition gets; one suits thousands of rows
+   */
+  public static void writeRun(Dataset<Row> rows, String warehouse, String table, int files) {
+    rows.coalesce(Math.max(1, files))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy(RUN_ID)
+        .parquet(path(warehouse, table));
+  }
+
+  /**
+   * Registers every table folder of the warehouse as a view of the same name.
+   *
+   * @return the names registered, sorted
+   */
+  public static List<String> register(SparkSession spark, String warehouse) throws IOException {
+    Path root = new Path(warehouse);
+    FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    List<String> names = new ArrayList<>();
+    if (!fs.exists(root)) {
+      return names;
+    }
+    for (FileStatus status : fs.listStatus(root)) {
+      String name = status.getPath().getName();
+      if (status.isDirectory() && name.matches("[A-Za-z_][A-Za-z0-9_]*") && !name.startsWith("_")
+          && hasData(fs, status.getPath())) {
+        spark.read().parquet(status.getPath().toString()).createOrReplaceTempView(name);
+        names.add(name);
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  private static boolean hasData(FileSystem fs, Path table) throws IOException {
+    for (FileStatus child : fs.listStatus(table)) {
+      if (child.getPath().getName().startsWith(RUN_ID + "=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
