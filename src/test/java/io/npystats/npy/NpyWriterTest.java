@@ -1,0 +1,48 @@
+package io.npystats.npy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NpyWriterTest {
+  @Test
+  void whatItWritesReadsBackValueForValue() throws Exception {
+    double[] values = new double[10_007];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = Math.sin(i) * 1e3 + (i == 5 ? Double.NaN : 0);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    NpyWriter writer = new NpyWriter(out, values.length, 64);
+    writer.write(values, 5000);
+    writer.write(java.util.Arrays.copyOfRange(values, 5000, values.length), values.length - 5000);
+    writer.finish();
+    assertThat((long) out.size()).isEqualTo(NpyWriter.fileLength(values.length));
+
+    List<Double> read = new ArrayList<>();
+    NpyHeader header = new NpyReader(128).read(new ByteArrayInputStream(out.toByteArray()),
+        out.size(), (chunk, n) -> {
+          for (int i = 0; i < n; i++) {
+            read.add(chunk[i]);
+          }
+        });
+    assertThat(header.shape()).containsExactly(values.length);
+    assertThat(read).hasSize(values.length);
+    for (int i = 0; i < values.length; i++) {
+      assertThat(Double.doubleToRawLongBits(read.get(i))).isEqualTo(Double.doubleToRawLongBits(values[i]));
+    }
+  }
+
+  @Test
+  void refusesToWriteMoreOrFewerValuesThanTheHeaderPromised() throws Exception {
+    NpyWriter writer = new NpyWriter(new ByteArrayOutputStream(), 3, 8);
+    writer.write(new double[] {1, 2}, 2);
+    assertThatThrownBy(writer::finish).hasMessage("header promised 3 values, wrote 2");
+    assertThatThrownBy(() -> writer.write(new double[] {1, 2}, 2))
+        .hasMessage("header promised 3 values, got 4");
+  }
+}

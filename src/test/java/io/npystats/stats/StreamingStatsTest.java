@@ -1,0 +1,141 @@
+package io.npystats.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class StreamingStatsTest {
+  /** The exact population mean and standard deviation, in decimal arithmetic. */
+  private static double[] exact(double[] values) {
+    MathContext mc = MathContext.DECIMAL128;
+    BigDecimal sum = BigDecimal.ZERO;
+    for (double v : values) {
+      sum = sum.add(new BigDecimal(v));
+    }
+    BigDecimal n = BigDecimal.valueOf(values.length);
+    BigDecimal mean = sum.divide(n, mc);
+    BigDecimal squares = BigDecimal.ZERO;
+    for (double v : values) {
+      BigDecimal d = new BigDecimal(v).subtract(mean);
+      squares = squares.add(d.multiply(d));
+    }
+    return new double[] {mean.doubleValue(), Math.sqrt(squares.divide(n, mc).doubleValue())};
+  }
+
+  private static double[] normal(int n, double offset, double scale, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] values = new double[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = offset + scale * random.nextGaussian();
+    }
+    return values;
+  }
+
+  @Test
+  void agreesWithExactArithmeticWhereSumOfSquaresFails() {
+    double[] values = normal(100_000, 1e9, 1.0, 7);
+    StreamingStats stats = new StreamingStats();
+    stats.add(values, values.length);
+    double[] exact = exact(values);
+
+    // The textbook one-pass formula loses every digit here: E[x^2] and E[x]^2 agree to 1e-18.
+    double sum = 0;
+    double sumSquares = 0;
+    for (double v : values) {
+      sum += v;
+      sumSquares += v * v;
+    }
+    double naiveVariance = sumSquares / values.length - (sum / values.length) * (sum / values.length);
+    assertThat(Math.abs(Math.sqrt(Math.abs(naiveVariance)) - exact[1])).isGreaterThan(1e-3);
+
+    assertThat(stats.mean()).isCloseTo(exact[0], within(1e-12 * 1e9));
+    assertThat(stats.std()).isCloseTo(exact[1], within(1e-12));
+  }
+
+  @Test
+  void mergingPartialsEqualsAddingEverything() {
+    double[] values = normal(50_001, 3.0, 2.0, 11);
+    StreamingStats whole = new StreamingStats();
+    whole.add(values, values.length);
+
+    StreamingStats merged = new StreamingStats();
+    int[] cuts = {0, 1, 17, 4096, 30_000, 50_001};
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      double[] part = Arrays.copyOfRange(values, cuts[i], cuts[i + 1]);
+      StreamingStats partial = new StreamingStats();
+      partial.add(part, part.length);
+      merged.merge(partial);
+    }
+    double[] exact = exact(values);
+    assertThat(merged.count()).isEqualTo(values.length);
+    assertThat(merged.mean()).isCloseTo(exact[0], within(1e-13));
+    assertThat(merged.std()).isCloseTo(exact[1], within(1e-13));
+    assertThat(merged.min()).isEqualTo(whole.min());
+    assertThat(merged.max()).isEqualTo(whole.max());
+  }
+
+  @Test
+  void partialsRebuiltFromTheirPartsMergeExactly() {
+    double[] a = normal(1000, -5, 1, 1);
+    double[] b = normal(3000, 5, 3, 2);
+    StreamingStats sa = new StreamingStats();
+    sa.add(a, a.length);
+    StreamingStats sb = new StreamingStats();
+    sb.add(b, b.length);
+    StreamingStats merged = StreamingStats.of(sa.count(), sa.mean(), sa.m2(), sa.min(), sa.max());
+    merged.merge(StreamingStats.of(sb.count(), sb.mean(), sb.m2(), sb.min(), sb.max()));
+
+    double[] all = new double[4000];
+    System.arraycopy(a, 0, all, 0, 1000);
+    System.arraycopy(b, 0, all, 1000, 3000);
+    double[] exact = exact(all);
+    assertThat(merged.mean()).isCloseTo(exact[0], within(1e-13));
+    assertThat(merged.std()).isCloseTo(exact[1], within(1e-13));
+  }
+
+  @Test
+  void emptyIsNaNAsInNumpy() {
+    StreamingStats stats = new StreamingStats();
+    stats.add(new double[0], 0);
+    assertThat(stats.count()).isZero();
+    assertThat(stats.mean()).isNaN();
+    assertThat(stats.std()).isNaN();
+    assertThat(stats.min()).isNaN();
+    assertThat(stats.max()).isNaN();
+    StreamingStats other = new StreamingStats();
+    other.add(2.0);
+    stats.merge(other);
+    assertThat(stats.mean()).isEqualTo(2.0);
+    assertThat(stats.std()).isZero();
+  }
+
+  @Test
+  void nanPoisonsEverythingAndInfinityOnlyTheSpread() {
+    StreamingStats nan = new StreamingStats();
+    nan.add(new double[] {1, Double.NaN, 3}, 3);
+    assertThat(nan.mean()).isNaN();
+    assertThat(nan.std()).isNaN();
+    assertThat(nan.min()).isNaN();
+    assertThat(nan.max()).isNaN();
+
+    StreamingStats inf = new StreamingStats();
+    inf.add(new double[] {1, 2}, 2);
+    StreamingStats withInf = new StreamingStats();
+    withInf.add(new double[] {Double.POSITIVE_INFINITY, 3}, 2);
+    inf.merge(withInf);
+    assertThat(inf.mean()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(inf.std()).isNaN();
+    assertThat(inf.min()).isEqualTo(1.0);
+    assertThat(inf.max()).isEqualTo(Double.POSITIVE_INFINITY);
+
+    StreamingStats both = new StreamingStats();
+    both.add(new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}, 2);
+    assertThat(both.mean()).isNaN();
+    assertThat(both.min()).isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+}
