@@ -1,0 +1,162 @@
+package io.npystats.spark;
+
+import static io.npystats.testing.Fixtures.assertClose;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.npystats.npy.NpyReader;
+import io.npystats.stats.StreamingStats;
+import io.npystats.testing.Fixtures;
+import io.npystats.testing.Fixtures.Expected;
+import io.npystats.testing.SharedSpark;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatsJobTest {
+  @TempDir static Path tmp;
+  static SparkSession spark;
+  static Path generated;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    spark = SharedSpark.spark();
+    generated = tmp.resolve("generated");
+    GenerateJob.run(spark, generated.toString(), 12, 20_000, 5, 4);
+  }
+
+  private static Map<String, Row> rowsByName(String warehouse, String runId) {
+    List<Row> rows = spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
+        .where("run_id = '" + runId + "'").collectAsList();
+    Map<String, Row> byName = rows.stream().collect(Collectors.toMap(
+        r -> new org.apache.hadoop.fs.Path(r.<String>getAs("path")).getName(), Function.identity()));
+    assertThat(byName).as("one row per file").hasSize(rows.size());
+    return byName;
+  }
+
+  @Test
+  void everyNumpyFixtureGetsNumpysAnswerOrARefusal() throws IOException {
+    String warehouse = tmp.resolve("fixtures-warehouse").toString();
+    StatsJob.Result r = StatsJob.run(spark, Fixtures.dir() + "/*.npy", warehouse, "fixtures", 3, 0);
+    List<Expected> manifest = Fixtures.manifest();
+    Map<String, Row> rows = rowsByName(warehouse, "fixtures");
+    assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(
+        manifest.stream().map(Expected::file).toList());
+    long refusals = manifest.stream().filter(Expected::refuse).count();
+    assertThat(r.totals().failed()).isEqualTo(refusals);
+    assertThat(r.totals().ok()).isEqualTo(manifest.size() - refusals);
+
+    for (Expected e : manifest) {
+      Row row = rows.get(e.file());
+      if (e.refuse()) {
+        assertThat(row.<String>getAs("status")).as(e.file()).isEqualTo("error");
+        assertThat(row.<String>getAs("error")).as(e.file() + ": " + e.why()).isNotBlank();
+        continue;
+      }
+      assertThat(row.<String>getAs("status")).as(e.file()).isEqualTo("ok");
+      assertThat(row.<String>getAs("dtype")).as(e.file()).isEqualTo(e.dtype());
+      assertThat(row.<Long>getAs("n")).as(e.file()).isEqualTo(e.n());
+      assertClose(e.file() + " mean", row.getAs("mean"), e.mean());
+      assertClose(e.file() + " std", row.getAs("std"), e.std());
+      assertClose(e.file() + " min", row.getAs("min"), e.min(), 0);
+      assertClose(e.file() + " max", row.getAs("max"), e.max(), 0);
+      assertThat(row.<Long>getAs("bytes")).isEqualTo(Files.size(Fixtures.dir().resolve(e.file())));
+    }
+  }
+
+  @Test
+  void aFolderMixingGoodAndBrokenFilesGivesOneRowPerFile() throws IOException {
+    Path mixed = tmp.resolve("mixed");
+    Files.createDirectories(mixed);
+    for (int i = 0; i < 12; i++) {
+      Files.copy(generated.resolve("file_" + i + ".npy"), mixed.resolve("file_" + i + ".npy"));
+    }
+    for (String broken : List.of("truncated_data.npy", "empty_file.npy", "object_dtype.npy", "not_npy.npy")) {
+      Files.copy(Fixtures.dir().resolve(broken), mixed.resolve(broken));
+    }
+    String warehouse = tmp.resolve("mixed-warehouse").toString();
+    StatsJob.Result r = StatsJob.run(spark, mixed.toString(), warehouse, "mixed", 0, 0);
+
+    assertThat(r.totals().files()).isEqualTo(16);
+    assertThat(r.totals().failed()).isEqualTo(4);
+    Map<String, Row> rows = rowsByName(warehouse, "mixed");
+    assertThat(rows).hasSize(16);
+    assertThat(rows.get("empty_file.npy").<String>getAs("error"))
+        .isEqualTo("file is empty: expected the .npy magic \\x93NUMPY, found 0 bytes");
+    assertThat(rows.get("truncated_data.npy").<String>getAs("error")).isEqualTo(
+        "data shorter than the shape needs: shape (1000,) of <f8 needs 8128 bytes with the header,"
+            + " file has 8028");
+    assertThat(rows.get("object_dtype.npy").<String>getAs("error")).startsWith("dtype '|O' is refused");
+    assertThat(rows.get("not_npy.npy").<String>getAs("error"))
+        .isEqualTo("not a .npy file: expected the magic \\x93NUMPY, found 'fake_f'");
+    assertThat(rows.get("file_3.npy").<String>getAs("status")).isEqualTo("ok");
+  }
+
+  @Test
+  void overallStatisticsEqualThoseOfAllSamplesConcatenated() throws IOException {
+    String warehouse = tmp.resolve("overall-warehouse").toString();
+    StatsJob.Result r = StatsJob.run(spark, generated.toString(), warehouse, "overall", 5, 0);
+
+    List<Double> all = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      Path file = generated.resolve("file_" + i + ".npy");
+      try (InputStream in = Files.newInputStream(file)) {
+        new NpyReader().read(in, Files.size(file), (values, n) -> {
+          for (int k = 0; k < n; k++) {
+            all.add(values[k]);
+          }
+        });
+      }
+    }
+    MathContext mc = MathContext.DECIMAL128;
+    BigDecimal sum = BigDecimal.ZERO;
+    for (double v : all) {
+      sum = sum.add(new BigDecimal(v));
+    }
+    BigDecimal mean = sum.divide(BigDecimal.valueOf(all.size()), mc);
+    BigDecimal squares = BigDecimal.ZERO;
+    for (double v : all) {
+      BigDecimal d = new BigDecimal(v).subtract(mean);
+      squares = squares.add(d.multiply(d));
+    }
+    double std = Math.sqrt(squares.divide(BigDecimal.valueOf(all.size()), mc).doubleValue());
+
+    StreamingStats overall = r.totals().stats();
+    assertThat(overall.count()).isEqualTo(all.size());
+    assertClose("overall mean", overall.mean(), mean.doubleValue(), 1e-13);
+    assertClose("overall std", overall.std(), std, 1e-13);
+
+    Row run = spark.read().parquet(Tables.path(warehouse, Tables.RUNS)).where("run_id = 'overall'").first();
+    assertThat(run.<Long>getAs("files")).isEqualTo(12);
+    assertThat(run.<Long>getAs("failed")).isZero();
+    assertThat(run.<Long>getAs("samples")).isEqualTo(12 * 20_000L);
+    assertThat(run.<Double>getAs("mean")).isEqualTo(overall.mean());
+    assertThat(run.<Double>getAs("std")).isEqualTo(overall.std());
+  }
+
+  @Test
+  void reusingARunIdReplacesItsRowsAndLeavesOtherRunsAlone() throws IOException {
+    String warehouse = tmp.resolve("rerun-warehouse").toString();
+    StatsJob.run(spark, generated.toString(), warehouse, "keep", 2, 0);
+    StatsJob.run(spark, generated.toString(), warehouse, "again", 2, 0);
+    StatsJob.run(spark, generated + "/file_1*.npy", warehouse, "again", 2, 0);
+
+    Map<String, Long> perRun = spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
+        .groupBy("run_id").count().collectAsList().stream()
+        .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1)));
+    assertThat(perRun).containsExactlyInAnyOrderEntriesOf(Map.of("keep", 12L, "again", 3L));
+    assertThat(spark.read().parquet(Tables.path(warehouse, Tables.RUNS)).count()).isEqualTo(2);
+  }
+}
