@@ -1,7 +1,6 @@
 package io.npystats.npy;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Locale;
 
@@ -27,16 +26,6 @@ public final class NpyDtype {
 
   public static final NpyDtype FLOAT64_LE = new NpyDtype(Kind.FLOAT, 8, ByteOrder.LITTLE_ENDIAN);
 
-  private static final VarHandle LE_SHORT = view(short[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle BE_SHORT = view(short[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LE_INT = view(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle BE_INT = view(int[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LE_LONG = view(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle BE_LONG = view(long[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LE_FLOAT = view(float[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle BE_FLOAT = view(float[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LE_DOUBLE = view(double[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle BE_DOUBLE = view(double[].class, ByteOrder.BIG_ENDIAN);
 
   private final Kind kind;
   private final int itemSize;
@@ -132,100 +121,83 @@ public final class NpyDtype {
   }
 
   /**
-   * Decodes {@code count} elements starting at {@code from} in {@code bytes} into {@code out[0..count)}
-   * as doubles, the way numpy's {@code astype(float64)} converts them.
+   * Decodes {@code count} elements from {@code src}'s position into {@code out[0..count)} as
+   * doubles, the way numpy's {@code astype(float64)} converts them, and advances the position.
    */
-  public void decode(byte[] bytes, int from, int count, double[] out) {
-    boolean le = order == ByteOrder.LITTLE_ENDIAN;
+  public void decode(ByteBuffer src, int count, double[] out) {
+    ByteBuffer b = src.order(order);
+    int p = b.position();
     switch (kind) {
-      case FLOAT -> decodeFloat(bytes, from, count, out, le);
-      case INT -> decodeInt(bytes, from, count, out, le);
-      case UINT -> decodeUint(bytes, from, count, out, le);
+      case FLOAT -> {
+        switch (itemSize) {
+          case 8 -> b.asDoubleBuffer().get(out, 0, count); // a bulk copy where orders agree
+          case 4 -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = b.getFloat(p + 4 * i);
+            }
+          }
+          default -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = Half.toDouble(b.getShort(p + 2 * i));
+            }
+          }
+        }
+      }
+      case INT -> {
+        switch (itemSize) {
+          case 8 -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = b.getLong(p + 8 * i);
+            }
+          }
+          case 4 -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = b.getInt(p + 4 * i);
+            }
+          }
+          case 2 -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = b.getShort(p + 2 * i);
+            }
+          }
+          default -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = b.get(p + i);
+            }
+          }
+        }
+      }
+      case UINT -> {
+        switch (itemSize) {
+          case 8 -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = unsignedToDouble(b.getLong(p + 8 * i));
+            }
+          }
+          case 4 -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = Integer.toUnsignedLong(b.getInt(p + 4 * i));
+            }
+          }
+          case 2 -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = Short.toUnsignedInt(b.getShort(p + 2 * i));
+            }
+          }
+          default -> {
+            for (int i = 0; i < count; i++) {
+              out[i] = Byte.toUnsignedInt(b.get(p + i));
+            }
+          }
+        }
+      }
       case BOOL -> {
         for (int i = 0; i < count; i++) {
-          out[i] = bytes[from + i] != 0 ? 1.0 : 0.0;
+          out[i] = b.get(p + i) != 0 ? 1.0 : 0.0;
         }
       }
     }
-  }
-
-  private void decodeFloat(byte[] b, int from, int count, double[] out, boolean le) {
-    switch (itemSize) {
-      case 8 -> {
-        VarHandle h = le ? LE_DOUBLE : BE_DOUBLE;
-        for (int i = 0, p = from; i < count; i++, p += 8) {
-          out[i] = (double) h.get(b, p);
-        }
-      }
-      case 4 -> {
-        VarHandle h = le ? LE_FLOAT : BE_FLOAT;
-        for (int i = 0, p = from; i < count; i++, p += 4) {
-          out[i] = (float) h.get(b, p);
-        }
-      }
-      default -> {
-        VarHandle h = le ? LE_SHORT : BE_SHORT;
-        for (int i = 0, p = from; i < count; i++, p += 2) {
-          out[i] = Half.toDouble((short) h.get(b, p));
-        }
-      }
-    }
-  }
-
-  private void decodeInt(byte[] b, int from, int count, double[] out, boolean le) {
-    switch (itemSize) {
-      case 8 -> {
-        VarHandle h = le ? LE_LONG : BE_LONG;
-        for (int i = 0, p = from; i < count; i++, p += 8) {
-          out[i] = (long) h.get(b, p);
-        }
-      }
-      case 4 -> {
-        VarHandle h = le ? LE_INT : BE_INT;
-        for (int i = 0, p = from; i < count; i++, p += 4) {
-          out[i] = (int) h.get(b, p);
-        }
-      }
-      case 2 -> {
-        VarHandle h = le ? LE_SHORT : BE_SHORT;
-        for (int i = 0, p = from; i < count; i++, p += 2) {
-          out[i] = (short) h.get(b, p);
-        }
-      }
-      default -> {
-        for (int i = 0; i < count; i++) {
-          out[i] = b[from + i];
-        }
-      }
-    }
-  }
-
-  private void decodeUint(byte[] b, int from, int count, double[] out, boolean le) {
-    switch (itemSize) {
-      case 8 -> {
-        VarHandle h = le ? LE_LONG : BE_LONG;
-        for (int i = 0, p = from; i < count; i++, p += 8) {
-          out[i] = unsignedToDouble((long) h.get(b, p));
-        }
-      }
-      case 4 -> {
-        VarHandle h = le ? LE_INT : BE_INT;
-        for (int i = 0, p = from; i < count; i++, p += 4) {
-          out[i] = Integer.toUnsignedLong((int) h.get(b, p));
-        }
-      }
-      case 2 -> {
-        VarHandle h = le ? LE_SHORT : BE_SHORT;
-        for (int i = 0, p = from; i < count; i++, p += 2) {
-          out[i] = Short.toUnsignedInt((short) h.get(b, p));
-        }
-      }
-      default -> {
-        for (int i = 0; i < count; i++) {
-          out[i] = Byte.toUnsignedInt(b[from + i]);
-        }
-      }
-    }
+    b.position(p + count * itemSize);
   }
 
   /** Rounds a uint64 to the nearest double, as numpy does (halving keeps the sticky bit). */
@@ -234,10 +206,6 @@ public final class NpyDtype {
       return value;
     }
     return ((value >>> 1) | (value & 1)) * 2.0;
-  }
-
-  private static VarHandle view(Class<?> arrayType, ByteOrder order) {
-    return MethodHandles.byteArrayViewVarHandle(arrayType, order);
   }
 
   @Override

@@ -2,11 +2,15 @@ package io.npystats.npy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * Streams the values of a {@code .npy} file as doubles through a bounded buffer, so a file of any
- * size is read in constant memory. The caller opens the stream and says how long the file is; the
- * reader checks that length against the header before it reads any data.
+ * size is read in constant memory. The caller opens the file and says how long it is; the reader
+ * checks that length against the header before it reads any data, and reads until each buffer is
+ * full, never taking a short read for the end of the file.
  *
  * <p>One instance reuses its buffers across files and is therefore not thread-safe: give each
  * thread its own.
@@ -22,7 +26,9 @@ public final class NpyReader {
     void accept(double[] values, int count);
   }
 
-  private final byte[] bytes;
+  // Direct, so that a file channel reads into it without an intermediate copy; little-endian
+  // float64, the common case, then leaves it with one bulk copy.
+  private final ByteBuffer bytes;
   private final double[] values;
 
   public NpyReader() {
@@ -33,42 +39,49 @@ public final class NpyReader {
     if (bufferBytes < 8 || bufferBytes % 8 != 0) {
       throw new IllegalArgumentException("buffer must be a positive multiple of 8 bytes: " + bufferBytes);
     }
-    this.bytes = new byte[bufferBytes];
+    this.bytes = ByteBuffer.allocateDirect(bufferBytes);
     this.values = new double[bufferBytes];
   }
 
+  /** Reads a whole {@code .npy} stream; see {@link #read(ReadableByteChannel, long, ChunkConsumer)}. */
+  public NpyHeader read(InputStream in, long fileLength, ChunkConsumer consumer) throws IOException {
+    return read(Channels.newChannel(in), fileLength, consumer);
+  }
+
   /**
-   * Reads a whole {@code .npy} stream.
+   * Reads a whole {@code .npy} file.
    *
    * @param in positioned at the first byte of the file
    * @param fileLength the file's length in bytes, or -1 where the store cannot tell
    * @return the header; every value has been handed to {@code consumer} when this returns
    * @throws NpyFormatException if the bytes are not a readable array, the reason in the message
    */
-  public NpyHeader read(InputStream in, long fileLength, ChunkConsumer consumer) throws IOException {
-    NpyHeader header = NpyHeader.read(in);
-    long needed = header.expectedFileLength();
-    if (fileLength >= 0 && fileLength < needed) {
+  public NpyHeader read(ReadableByteChannel in, long fileLength, ChunkConsumer consumer)
+      throws IOException {
+    NpyHeader header = NpyHeader.read(Channels.newInputStream(in));
+    if (fileLength >= 0 && fileLength < header.expectedFileLength()) {
       throw shortData(header, fileLength);
     }
     NpyDtype dtype = header.dtype();
-    int itemSize = dtype.itemSize();
     long remaining = header.dataLength();
-    int carried = 0;
+    bytes.clear();
     while (remaining > 0) {
-      int want = (int) Math.min(bytes.length - carried, remaining);
-      int got = NpyHeader.readFully(in, bytes, carried, want);
-      if (got < want) {
-        long found = header.dataOffset() + header.dataLength() - remaining + got;
-        throw shortData(header, found);
+      bytes.limit((int) Math.min(bytes.capacity(), bytes.position() + remaining));
+      int got = in.read(bytes);
+      if (got < 0) {
+        throw shortData(header, header.expectedFileLength() - remaining);
       }
       remaining -= got;
-      int available = carried + got;
-      int whole = available / itemSize;
-      dtype.decode(bytes, 0, whole, values);
-      consumer.accept(values, whole);
-      // The buffer is a multiple of 8, so every item fits whole; nothing is ever carried over.
-      carried = available - whole * itemSize;
+      if (bytes.hasRemaining()) {
+        continue; // fill the buffer before handing values on: fewer, larger chunks
+      }
+      bytes.flip();
+      // The buffer is a multiple of 8 bytes and the data a multiple of the item size, so the
+      // buffer always holds whole items.
+      int count = bytes.remaining() / dtype.itemSize();
+      dtype.decode(bytes, count, values);
+      consumer.accept(values, count);
+      bytes.clear();
     }
     return header;
   }

@@ -1,14 +1,34 @@
 package io.npystats.task;
 
+import java.io.Closeable;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /** Opens the Hadoop {@link FileSystem} of a path: file://, hdfs://, s3a:// alike. */
 public final class Stores {
+  /** The message of the {@link FileNotFoundException} for a directory where a file was wanted. */
+  public static final String IS_DIRECTORY = "is a directory, not a .npy file";
+
   private Stores() {}
+
+  /** A file open for reading, with the length the store reports for it. */
+  public record ReadableFile(ReadableByteChannel channel, long length) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
 
   /**
    * The file system that holds {@code path}. On the local file system this is the raw one: the
@@ -21,5 +41,36 @@ public final class Stores {
       return local.getRawFileSystem();
     }
     return fs;
+  }
+
+  /**
+   * Opens a file for a sequential read. A local file is opened as a {@link FileChannel} on the
+   * path Hadoop resolves it to: one system call instead of Hadoop's several, and reads that go
+   * straight into the reader's buffer; that is a large share of the time for a file of a megabyte
+   * in the page cache. Any other store is read through its own {@code FileSystem.open}.
+   *
+   * @throws FileNotFoundException if there is no such file, or it is a directory
+   */
+  public static ReadableFile openForRead(Path path, Configuration conf) throws IOException {
+    FileSystem fs = of(path, conf);
+    if (fs instanceof RawLocalFileSystem raw) {
+      java.nio.file.Path local = raw.pathToFile(path).toPath();
+      FileChannel channel;
+      try {
+        channel = FileChannel.open(local, StandardOpenOption.READ);
+      } catch (NoSuchFileException e) {
+        throw new FileNotFoundException(path + " does not exist");
+      }
+      if (java.nio.file.Files.isDirectory(local)) {
+        channel.close();
+        throw new FileNotFoundException(IS_DIRECTORY);
+      }
+      return new ReadableFile(channel, channel.size());
+    }
+    FileStatus status = fs.getFileStatus(path);
+    if (status.isDirectory()) {
+      throw new FileNotFoundException(IS_DIRECTORY);
+    }
+    return new ReadableFile(Channels.newChannel(fs.open(path)), status.getLen());
   }
 }

@@ -6,10 +6,7 @@ import io.npystats.npy.NpyReader;
 import io.npystats.stats.StreamingStats;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -34,25 +31,17 @@ public final class SummarizeFile {
   public FileSummary apply(String path) {
     long start = System.nanoTime();
     long bytes = -1;
-    try {
-      Path p = new Path(path);
-      FileSystem fs = Stores.of(p, conf);
-      FileStatus status = fs.getFileStatus(p);
-      if (status.isDirectory()) {
-        return FileSummary.error(path, "is a directory, not a .npy file", 0, seconds(start));
-      }
-      bytes = status.getLen();
+    try (Stores.ReadableFile file = Stores.openForRead(new Path(path), conf)) {
+      bytes = file.length();
       StreamingStats stats = new StreamingStats();
-      NpyHeader header;
-      try (InputStream in = fs.open(p)) {
-        header = reader.read(in, bytes, stats::add);
-      }
+      NpyHeader header = reader.read(file.channel(), bytes, stats::add);
       return FileSummary.ok(path, header.dtype().descr(), header.shapeString(), stats, bytes,
           seconds(start));
     } catch (NpyFormatException e) {
       return FileSummary.error(path, e.getMessage(), Math.max(bytes, 0), seconds(start));
     } catch (FileNotFoundException e) {
-      return FileSummary.error(path, "file not found", Math.max(bytes, 0), seconds(start));
+      String reason = Stores.IS_DIRECTORY.equals(e.getMessage()) ? Stores.IS_DIRECTORY : "no such file";
+      return FileSummary.error(path, reason, Math.max(bytes, 0), seconds(start));
     } catch (IOException | RuntimeException e) {
       String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
       return FileSummary.error(path, "could not be read: " + reason, Math.max(bytes, 0),
