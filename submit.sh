@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs npystats on Spark.
+#
+#   ./submit.sh [SPARK_OPTIONS] [COMMAND [ARGS...]]
+#   ./submit.sh                                      the demo, the default command
+#   ./submit.sh generate --out data/t1 --files 10    one command in local mode on all cores
+#   ./submit.sh --master spark://127.0.0.1:7077 --executor-memory 1g stats --in data/t1
+#   ./submit.sh cluster start|stop|status ...        a local standalone cluster (scripts/cluster.sh)
+#   ./submit.sh COMMAND --help                       a command's own help
+#
+# SPARK_OPTIONS are spark-submit's: --master, --conf k=v, --driver-memory, --executor-memory, ...
+# The master defaults to local[*,4]: all cores, and a failed task is tried up to 4 times, as on a
+# cluster. The driver gets 2g unless --driver-memory says otherwise. Spark runs from
+# $SPARK_HOME/bin/spark-submit or a spark-submit on PATH, otherwise from the jars Maven put in
+# target/lib. The jar is rebuilt first when anything in src/main or pom.xml is newer.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+JAR=$ROOT/target/npystats-0.1.0.jar
+
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
+
+build_if_stale() {
+  if [[ ! -f $JAR || ! -d $ROOT/target/lib ||
+        -n $(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit) ]]; then
+    echo "submit.sh: building $JAR" >&2
+    # Maven's output, escape codes included, goes to stderr: stdout is the application's alone.
+    (cd "$ROOT" && mvn -q -B -DskipTests package >&2) || exit 1
+  fi
+}
+
+if [[ ${1-} == cluster ]]; then
+  shift
+  if [[ ${1-} == start ]]; then build_if_stale; fi
+  exec "$ROOT/scripts/cluster.sh" "$@"
+fi
+
+master='local[*,4]' driver_memory=2g spark_options=()
+while [[ $# -gt 0 && $1 == -* ]]; do
+  case $1 in
+    -h|--help) usage; exit 0 ;;
+    -v|--verbose|--supervise|--load-spark-defaults|--version|--*=*) n=1 ;;
+    *) n=2; [[ $# -ge 2 ]] || { echo "submit.sh: $1 needs a value" >&2; exit 2; } ;;
+  esac
+  case $1 in
+    --master) master=$2 ;;
+    --master=*) master=${1#*=} ;;
+    --driver-memory) driver_memory=$2 ;;
+    --driver-memory=*) driver_memory=${1#*=} ;;
+    *) spark_options+=("${@:1:n}") ;;
+  esac
+  shift "$n"
+done
+[[ $# -gt 0 ]] || set -- demo
+
+build_if_stale
+
+# The application puts its default folders (files, warehouse) under $NPYSTATS_HOME/data.
+export NPYSTATS_HOME=${NPYSTATS_HOME:-$ROOT}
+export SPARK_CONF_DIR=${SPARK_CONF_DIR:-$ROOT/conf}
+case $master in
+  local*|spark://127.0.0.1*|spark://localhost*) export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} ;;
+esac
+# The local cluster authenticates every connection; its secret travels in a file, not in `ps`.
+cluster_conf=$ROOT/data/cluster/cluster.conf
+if [[ $master == spark://127.0.0.1* || $master == spark://localhost* ]] && [[ -f $cluster_conf ]]; then
+  spark_options=(--properties-file "$cluster_conf" --load-spark-defaults "${spark_options[@]}")
+fi
+
+submit_args=(--master "$master" --driver-memory "$driver_memory" --class io.npystats.cli.Main
+             "${spark_options[@]}" "$JAR" "$@")
+
+spark_submit=${SPARK_HOME:+$SPARK_HOME/bin/spark-submit}
+[[ -x ${spark_submit:-} ]] || spark_submit=$(command -v spark-submit || true)
+if [[ -n $spark_submit ]]; then
+  exec "$spark_submit" "${submit_args[@]}"
+fi
+
+# Without a Spark installation: SparkSubmit itself, in this JVM. In client mode it cannot resize
+# its own heap, so the driver memory becomes -Xmx here; Java 17 needs the opens Spark relies on.
+read -ra java_opens < <(sed -n 's|.*<spark.java.opens>\(.*\)</spark.java.opens>.*|\1|p' "$ROOT/pom.xml")
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${java_opens[@]}" "-Xmx${driver_memory%[bB]}" \
+  "-Dlog4j2.configurationFile=$SPARK_CONF_DIR/log4j2.properties" \
+  -cp "$SPARK_CONF_DIR:$JAR:$ROOT/target/lib/*" \
+  org.apache.spark.deploy.SparkSubmit "${submit_args[@]}"
