@@ -2,6 +2,7 @@ package io.npystats.cli;
 
 import io.npystats.spark.GenerateJob;
 import io.npystats.spark.SparkSessions;
+import io.npystats.task.Stores;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -50,9 +51,11 @@ final class GenerateCommand implements Callable<Integer> {
       Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
     }
     String dir = out != null ? out : Defaults.files();
+
     PrintWriter w = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats generate")) {
       SparkSession spark = session.spark();
+      dir = Stores.qualify(dir, spark.sparkContext().hadoopConfiguration());
       int p = partitions != null ? partitions : spark.sparkContext().defaultParallelism() * 4;
       GenerateJob.Result r = GenerateJob.run(spark, dir, files, samples, seed, p);
       print(w, dir, r);

@@ -4,6 +4,7 @@ import io.npystats.spark.SparkSessions;
 import io.npystats.spark.StatsJob;
 import io.npystats.spark.Tables;
 import io.npystats.stats.StreamingStats;
+import io.npystats.task.Stores;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -62,6 +63,8 @@ final class StatsCommand implements Callable<Integer> {
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
       SparkSession spark = session.spark();
       double startup = secondsSinceJvmStart();
+      // Input paths are qualified by the listing; the warehouse must be too.
+      tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());
       StatsJob.Result r = StatsJob.run(spark, input, tables, id != null ? id : RunIds.next("stats"),
           partitions != null ? partitions : 0, startup);
       print(w, r);

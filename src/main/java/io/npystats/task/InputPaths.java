@@ -62,6 +62,9 @@ public final class InputPaths {
         files.addAll(readList(fs, fs.makeQualified(path), conf));
       }
     }
+    if (files.isEmpty()) {
+      throw new FileNotFoundException("input " + input + " holds no files");
+    }
     files.sort(null);
     return files;
   }

@@ -44,6 +44,15 @@ public final class Stores {
   }
 
   /**
+   * The fully qualified form of a path the user gave, resolved on the driver: executors on a
+   * cluster run in working folders of their own, where a relative path means something else.
+   */
+  public static String qualify(String path, Configuration conf) throws IOException {
+    Path p = new Path(path);
+    return of(p, conf).makeQualified(p).toString();
+  }
+
+  /**
    * Opens a file for a sequential read. A local file is opened as a {@link FileChannel} on the
    * path Hadoop resolves it to: one system call instead of Hadoop's several, and reads that go
    * straight into the reader's buffer; that is a large share of the time for a file of a megabyte
