@@ -56,7 +56,8 @@ public final class NpyHeader {
       }
       try {
         count = Math.multiplyExact(count, dim);
-        Math.multiplyExact(count, (long) dtype.itemSize());
+        // The whole file's length must be a long too, or the length check would wrap around.
+        Math.addExact(dataOffset, Math.multiplyExact(count, (long) dtype.itemSize()));
       } catch (ArithmeticException e) {
         throw new NpyFormatException(
             "shape " + shapeString(shape) + " has more elements than any file can hold");

@@ -61,7 +61,7 @@ final class PyLiteral {
       default:
         break;
     }
-    if (c == '-' || c == '+' || Character.isDigit(c)) {
+    if (c == '-' || c == '+' || isDigit(c)) {
       return integer();
     }
     if (text.startsWith("True", pos)) {
@@ -169,13 +169,18 @@ final class PyLiteral {
     if (pos + digits > text.length()) {
       throw error("an escape of " + digits + " hex digits");
     }
-    try {
-      int value = Integer.parseInt(text.substring(pos, pos + digits), 16);
-      pos += digits;
-      return value;
-    } catch (NumberFormatException e) {
-      throw error("an escape of " + digits + " hex digits");
+    // Digit by digit: Integer.parseInt would also take a sign, and '\\x+8' is no escape in Python.
+    int value = 0;
+    for (int i = 0; i < digits; i++) {
+      char c = text.charAt(pos + i);
+      int digit = c < 0x80 ? Character.digit(c, 16) : -1;
+      if (digit < 0) {
+        throw error("an escape of " + digits + " hex digits");
+      }
+      value = value * 16 + digit;
     }
+    pos += digits;
+    return value;
   }
 
   private BigInteger integer() throws NpyFormatException {
@@ -184,12 +189,19 @@ final class PyLiteral {
       pos++;
     }
     int digitsStart = pos;
-    while (pos < text.length() && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+    while (pos < text.length() && (isDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
       pos++;
     }
     if (pos == digitsStart || pos - digitsStart > 40) {
       pos = start;
       throw error("an integer of at most 40 digits");
+    }
+    // As in Python, an underscore only ever stands between two digits: '-_' and '1__0' are no
+    // integers (and '-_' would leave BigInteger nothing but a sign).
+    String run = text.substring(digitsStart, pos);
+    if (!isDigit(run.charAt(0)) || !isDigit(run.charAt(run.length() - 1)) || run.contains("__")) {
+      pos = start;
+      throw error("an integer");
     }
     String digits = text.substring(start, pos).replace("_", "");
     // Python 2 era writers suffixed long integers with L; numpy still strips it for old versions.
@@ -201,6 +213,11 @@ final class PyLiteral {
       throw error("an integer");
     }
     return new BigInteger(digits);
+  }
+
+  /** Python's integer literals are ASCII: Character.isDigit would also take '٣' or '３'. */
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private void skipSpace() {
