@@ -1,0 +1,66 @@
+package io.npystats.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InputPathsTest {
+  @TempDir Path dir;
+  final Configuration conf = new Configuration();
+
+  @BeforeEach
+  void files() throws Exception {
+    for (String name : new String[] {"file_2.npy", "file_10.npy", "file_1.npy", ".file_3.npy.ab.tmp",
+        "_SUCCESS", "notes.txt"}) {
+      Files.writeString(dir.resolve(name), "x");
+    }
+    Files.createDirectories(dir.resolve("sub"));
+  }
+
+  private String uri(String name) {
+    return "file:" + dir.resolve(name);
+  }
+
+  @Test
+  void aFolderListsItsVisibleFilesSorted() throws Exception {
+    assertThat(InputPaths.list(dir.toString(), conf)).containsExactly(
+        uri("file_1.npy"), uri("file_10.npy"), uri("file_2.npy"), uri("notes.txt"));
+  }
+
+  @Test
+  void aGlobListsItsMatches() throws Exception {
+    assertThat(InputPaths.list(dir + "/file_1*.npy", conf))
+        .containsExactly(uri("file_1.npy"), uri("file_10.npy"));
+    assertThatThrownBy(() -> InputPaths.list(dir + "/nothing*.npy", conf))
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessage("input " + dir + "/nothing*.npy: no file matches the pattern");
+  }
+
+  @Test
+  void aListFileNamesPathsBesideIt() throws Exception {
+    Path list = dir.resolve("paths.txt");
+    Files.writeString(list, "# chosen files\nfile_2.npy\n\n" + dir.resolve("file_1.npy") + "\n");
+    assertThat(InputPaths.list(list.toString(), conf)).containsExactly(uri("file_1.npy"), uri("file_2.npy"));
+  }
+
+  @Test
+  void aSingleNpyFileIsItself() throws Exception {
+    assertThat(InputPaths.list(dir.resolve("file_2.npy").toString(), conf)).containsExactly(uri("file_2.npy"));
+  }
+
+  @Test
+  void missingAndEmptyInputsAreRefused() throws Exception {
+    assertThatThrownBy(() -> InputPaths.list(dir.resolve("absent").toString(), conf))
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessage("input " + dir.resolve("absent") + " does not exist");
+    assertThatThrownBy(() -> InputPaths.list(dir.resolve("sub").toString(), conf))
+        .hasMessage("input " + dir.resolve("sub") + " holds no files");
+  }
+}
