@@ -4,6 +4,7 @@ import io.npystats.spark.GenerateJob;
 import io.npystats.spark.SparkSessions;
 import io.npystats.spark.StatsJob;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "The whole story on a small data set under data/: generate, then stats, then show"
-        + " where the tables are and how to query them.")
+    description = "The whole story on a small data set under data/: generate, then stats, then"
+        + " compare every engine on the same files, then show where the tables, the chart and the"
+        + " report are and how to query them.")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,20 +34,34 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     String dir = Defaults.dataDir().resolve("demo-files").toString();
     String warehouse = Defaults.warehouse();
+    StatsJob.Result stats;
     try (SparkSessions.Handle session = SparkSessions.open("npystats demo")) {
       SparkSession spark = session.spark();
+      SparkSessions.warmUp(spark);
       double startup = StatsCommand.secondsSinceJvmStart();
       int partitions = spark.sparkContext().defaultParallelism() * 4;
       GenerateCommand.print(w, dir,
           GenerateJob.run(spark, dir, files, samples, Defaults.SEED, partitions));
-      StatsJob.Result stats = StatsJob.run(spark, dir, warehouse, RunIds.next("demo"), 0, startup);
+      stats = StatsJob.run(spark, dir, warehouse, RunIds.next("demo"), 0, startup);
       StatsCommand.print(w, stats);
-      w.println();
-      w.println("Query the tables:");
-      w.printf("  ./submit.sh sql \"SELECT path, n, mean, std FROM file_stats WHERE run_id = '%s' ORDER BY path LIMIT 5\"%n",
-          stats.runId());
-      w.println("  ./submit.sh sql \"SELECT run_id, files, failed, job_seconds, files_per_second FROM runs\"");
-      return stats.totals().failed() > 0 ? Main.FAILED : Main.OK;
     }
+    w.println();
+    w.println("compare: the same statistics by one thread, a thread pool, a thread per file, child"
+        + " processes and Spark");
+    Comparison.Outcome compare = new Comparison(CompareCommand.defaults(dir, warehouse), w).run();
+    w.println();
+    w.println("Where things are:");
+    w.printf("  tables: %s (file_stats, runs, benchmarks)%n", warehouse);
+    for (Path chart : compare.report().charts()) {
+      w.printf("  chart:  %s%n", chart);
+    }
+    w.printf("  report: %s%n", compare.report().page());
+    w.println("Query the tables:");
+    w.printf("  ./submit.sh sql \"SELECT path, n, mean, std FROM file_stats WHERE run_id = '%s' ORDER BY path LIMIT 5\"%n",
+        stats.runId());
+    w.println("  ./submit.sh sql \"SELECT run_id, files, failed, job_seconds, files_per_second FROM runs\"");
+    w.printf("  ./submit.sh sql \"SELECT engine, workers, work_seconds, files_per_second, speedup FROM benchmarks WHERE run_id = '%s' AND NOT warmup\"%n",
+        compare.runId());
+    return stats.totals().failed() > 0 ? Main.FAILED : Main.OK;
   }
 }

@@ -55,6 +55,7 @@ final class GenerateCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats generate")) {
       SparkSession spark = session.spark();
+      SparkSessions.warmUp(spark);
       dir = Stores.qualify(dir, spark.sparkContext().hadoopConfiguration());
       int p = partitions != null ? partitions : spark.sparkContext().defaultParallelism() * 4;
       GenerateJob.Result r = GenerateJob.run(spark, dir, files, samples, seed, p);

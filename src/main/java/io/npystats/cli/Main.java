@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
     description = "Statistics of many numpy .npy files with Spark, threads and processes.",
     subcommands = {
       DemoCommand.class,
+      CompareCommand.class,
       GenerateCommand.class,
       StatsCommand.class,
       SqlCommand.class,

@@ -62,6 +62,7 @@ final class StatsCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
       SparkSession spark = session.spark();
+      SparkSessions.warmUp(spark);
       double startup = secondsSinceJvmStart();
       // Input paths are qualified by the listing; the warehouse must be too.
       tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());

@@ -2,7 +2,9 @@ package io.npystats.spark;
 
 import io.npystats.task.NoChecksumLocalFileSystem;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -51,6 +53,19 @@ public final class SparkSessions {
     boolean existed = SparkSession.getActiveSession().isDefined()
         || SparkSession.getDefaultSession().isDefined();
     return new Handle(getOrCreate(appName), !existed);
+  }
+
+  /**
+   * Runs one trivial task per core and waits for it, so that what a command then times is its
+   * own work: executors registered (on a cluster they join after the session starts) and the
+   * scheduler's first-job class loading done. Counted as start-up, never as work.
+   */
+  public static void warmUp(SparkSession spark) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int slots = jsc.defaultParallelism();
+    jsc.setJobDescription("warm up " + slots + " task slots");
+    jsc.parallelize(IntStream.range(0, slots).boxed().toList(), slots).count();
+    jsc.setJobDescription(null);
   }
 
   public static SparkSession getOrCreate(String appName) {

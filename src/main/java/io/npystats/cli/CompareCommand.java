@@ -1,0 +1,196 @@
+package io.npystats.cli;
+
+import io.npystats.engine.Phase;
+import io.npystats.spark.SparkEngine;
+import io.npystats.spark.Tables;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the same per-file work with every engine at every worker count, on the same files:"
+          + " sequential (one thread), threads (a pool of W), thread-per-file, processes (W child"
+          + " JVMs), spark (local[W]) and spark-cluster (the --master given to submit.sh, when it"
+          + " is a cluster).",
+      "Each engine and worker count runs once to warm the page cache and the JIT, then"
+          + " --repeats times. Every result is checked against the sequential engine's, bit for"
+          + " bit; any difference fails the command. Prints a table, appends the rows to the"
+          + " benchmarks table, and writes a chart and a report.",
+      "Exit code 1 when the engines disagree, an engine fails, or an input file is refused."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  ./submit.sh compare --files 200 --samples 100000",
+      "  ./submit.sh compare --in data/bench --workers 1,2 --repeats 3",
+      "  ./submit.sh compare --files 500 --samples 100000 --phase both --engines threads,processes",
+      "  ./submit.sh --master spark://127.0.0.1:7077 compare --in data/files"
+    })
+final class CompareCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--in", paramLabel = "PATH",
+      description = "Files to summarise: a folder, a glob or a list of paths.")
+  String in;
+
+  @Option(names = "--files", paramLabel = "N",
+      description = "Generate N files (kept under --work for the next compare) instead of --in.")
+  Long files;
+
+  @Option(names = "--samples", paramLabel = "M",
+      description = "Samples per generated file (default: ${DEFAULT-VALUE}).")
+  long samples = Defaults.SAMPLES;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of generated files (default: ${DEFAULT-VALUE}).")
+  long seed = Defaults.SEED;
+
+  @Option(names = "--workers", paramLabel = "W", split = ",",
+      description = "Worker counts (default: 1, 2, 4, ... up to this machine's cores).")
+  List<Integer> workers;
+
+  @Option(names = "--engines", paramLabel = "NAME", split = ",",
+      description = "Engines to run (default: all; spark-cluster only with a cluster master)."
+          + " sequential always runs: it is the baseline and the reference.")
+  List<String> engines;
+
+  @Option(names = "--phase", paramLabel = "PHASE",
+      description = "stats (default), generate (needs --files), or both.")
+  String phase = "stats";
+
+  @Option(names = "--repeats", paramLabel = "R",
+      description = "Measured runs after the warm-up; the median is shown (default: ${DEFAULT-VALUE}).")
+  int repeats = 1;
+
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the benchmarks table goes (default: data/warehouse).")
+  String warehouse;
+
+  @Option(names = "--report", paramLabel = "DIR", description = "Where the chart and report go (default: data/reports/RUN_ID).")
+  Path report;
+
+  @Option(names = "--work", paramLabel = "DIR",
+      description = "Where generated inputs and generate-phase folders go (default: data/compare).")
+  String work;
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "Names this compare in the benchmarks table.")
+  String runId;
+
+  @Override
+  public Integer call() throws Exception {
+    Comparison.Settings settings = settings();
+    PrintWriter out = spec.commandLine().getOut();
+    Comparison.Outcome outcome = new Comparison(settings, out).run();
+    out.println();
+    out.printf("table:  %s (run_id = %s)%n", Tables.path(settings.warehouse(), Tables.BENCHMARKS),
+        outcome.runId());
+    for (Path chart : outcome.report().charts()) {
+      out.printf("chart:  %s%n", chart);
+    }
+    out.printf("report: %s%n", outcome.report().page());
+    out.printf("  ./submit.sh sql \"SELECT phase, engine, workers, work_seconds, files_per_second,"
+        + " speedup FROM benchmarks WHERE run_id = '%s' AND NOT warmup ORDER BY phase, engine,"
+        + " workers\"%n", outcome.runId());
+    if (outcome.failedFiles() > 0) {
+      spec.commandLine().getErr().printf("%,d input file(s) refused, by every engine alike; see"
+          + " the stats command for the reasons%n", outcome.failedFiles());
+      return Main.FAILED;
+    }
+    return Main.OK;
+  }
+
+  Comparison.Settings settings() {
+    String id = Checks.runId(spec, runId);
+    id = id != null ? id : RunIds.next("compare");
+    Set<Phase> phases = switch (phase) {
+      case "stats" -> EnumSet.of(Phase.STATS);
+      case "generate" -> EnumSet.of(Phase.GENERATE);
+      case "both" -> EnumSet.of(Phase.GENERATE, Phase.STATS);
+      default -> throw usage("--phase must be stats, generate or both, got '" + phase + "'");
+    };
+    if ((in == null) == (files == null)) {
+      throw usage("give either --in PATH or --files N, not " + (in == null ? "neither" : "both"));
+    }
+    if (phases.contains(Phase.GENERATE) && files == null) {
+      throw usage("--phase " + phase + " needs --files N: the files to write");
+    }
+    if (files != null) {
+      Checks.inRange(spec, "--files", files, 1, 10_000_000);
+    }
+    Checks.inRange(spec, "--samples", samples, 0, 1L << 36);
+    Checks.inRange(spec, "--repeats", repeats, 1, 100);
+    List<Integer> counts = workers != null ? workers : defaultWorkers();
+    for (int w : counts) {
+      Checks.inRange(spec, "--workers", w, 1, 1024);
+    }
+    counts = new ArrayList<>(new TreeSet<>(counts));
+    String master = new SparkConf().get("spark.master", "");
+    boolean cluster = !master.isEmpty() && !master.startsWith("local");
+    List<String> names = engines != null ? engines : defaultEngines(cluster);
+    for (String name : names) {
+      if (!Comparison.ENGINES.contains(name)) {
+        throw usage("--engines: unknown engine '" + name + "'; the engines are "
+            + String.join(", ", Comparison.ENGINES));
+      }
+    }
+    if (names.contains(SparkEngine.CLUSTER) && !cluster) {
+      throw usage("--engines spark-cluster needs a cluster master, e.g. ./submit.sh --master"
+          + " spark://127.0.0.1:7077 compare ...; the master is " + (master.isEmpty() ? "not set" : master));
+    }
+    return new Comparison.Settings(in, files != null ? files : 0, samples, seed, counts, names,
+        phases, repeats, warehouse != null ? warehouse : Defaults.warehouse(),
+        report != null ? report : Defaults.dataDir().resolve("reports").resolve(id),
+        work != null ? work : Defaults.dataDir().resolve("compare").toString(), id,
+        cluster ? master : null, Map.of(), ConsoleProgress.terminal());
+  }
+
+  /**
+   * The demo's compare: every engine on {@code input}, statistics only, one measured run, worker
+   * counts and engines as by default.
+   */
+  static Comparison.Settings defaults(String input, String warehouse) {
+    String master = new SparkConf().get("spark.master", "");
+    boolean cluster = !master.isEmpty() && !master.startsWith("local");
+    String id = RunIds.next("compare");
+    return new Comparison.Settings(input, 0, Defaults.SAMPLES, Defaults.SEED, defaultWorkers(),
+        defaultEngines(cluster), EnumSet.of(Phase.STATS), 1, warehouse,
+        Defaults.dataDir().resolve("reports").resolve(id),
+        Defaults.dataDir().resolve("compare").toString(), id, cluster ? master : null, Map.of(),
+        ConsoleProgress.terminal());
+  }
+
+  /** 1, 2, 4, ... below this machine's cores, and the cores themselves. */
+  static List<Integer> defaultWorkers() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<Integer> counts = new ArrayList<>();
+    for (int w = 1; w < cores; w *= 2) {
+      counts.add(w);
+    }
+    counts.add(cores);
+    return counts;
+  }
+
+  private static List<String> defaultEngines(boolean cluster) {
+    List<String> names = new ArrayList<>(Comparison.ENGINES);
+    if (!cluster) {
+      names.remove(SparkEngine.CLUSTER);
+    }
+    return names;
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

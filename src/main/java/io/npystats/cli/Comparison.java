@@ -1,0 +1,318 @@
+package io.npystats.cli;
+
+import io.npystats.engine.Agreement;
+import io.npystats.engine.Engine;
+import io.npystats.engine.EngineException;
+import io.npystats.engine.EngineRun;
+import io.npystats.engine.EngineSession;
+import io.npystats.engine.FileDigest;
+import io.npystats.engine.GenerateWork;
+import io.npystats.engine.Phase;
+import io.npystats.engine.ProcessEngine;
+import io.npystats.engine.SequentialEngine;
+import io.npystats.engine.StatsWork;
+import io.npystats.engine.ThreadPerFileEngine;
+import io.npystats.engine.ThreadPoolEngine;
+import io.npystats.engine.Work;
+import io.npystats.report.BenchmarkRow;
+import io.npystats.report.Benchmarks;
+import io.npystats.report.Machine;
+import io.npystats.report.Report;
+import io.npystats.report.TextTables;
+import io.npystats.spark.BenchmarkTable;
+import io.npystats.spark.SparkEngine;
+import io.npystats.spark.SparkSessions;
+import io.npystats.task.FileSummary;
+import io.npystats.task.GenerateFile;
+import io.npystats.task.GeneratedFile;
+import io.npystats.task.InputPaths;
+import io.npystats.task.Stores;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.Tuple2;
+
+/**
+ * The {@code compare} run: every engine at every worker count on the same files, each checked
+ * against the sequential engine's answers, then the table, the {@code benchmarks} rows, the chart
+ * and the report. Driver-only.
+ */
+final class Comparison {
+  /** Engine names, in the order they run; sequential first, as the reference. */
+  static final List<String> ENGINES = List.of(SequentialEngine.NAME, ThreadPoolEngine.NAME,
+      ThreadPerFileEngine.NAME, ProcessEngine.NAME, SparkEngine.LOCAL, SparkEngine.CLUSTER);
+
+  private static final int DIFFERENCES_SHOWN = 10;
+
+  /**
+   * What to compare.
+   *
+   * @param input a folder, glob or list of files to read, or null to generate {@code files} files
+   * @param engines names from {@link #ENGINES}; sequential runs whether named or not
+   * @param master the cluster for {@code spark-cluster}, or null
+   * @param sparkSettings Spark settings for the sessions the spark engines start
+   */
+  record Settings(String input, long files, long samples, long seed, List<Integer> workers,
+      List<String> engines, Set<Phase> phases, int repeats, String warehouse, Path reportDir,
+      String workDir, String runId, String master, Map<String, String> sparkSettings,
+      boolean progress) {}
+
+  /** What a comparison produced, for the demo to point at. */
+  record Outcome(String runId, List<BenchmarkRow> rows, Report.Written report, long failedFiles) {}
+
+  private final Settings settings;
+  private final PrintWriter out;
+  private final Configuration conf;
+  private final List<Benchmarks.Measured> measured = new ArrayList<>();
+
+  Comparison(Settings settings, PrintWriter out) {
+    this.settings = settings;
+    this.out = out;
+    this.conf = hadoopConf();
+  }
+
+  /** The Hadoop settings a Spark session would get: defaults, then every {@code spark.hadoop.*}. */
+  static Configuration hadoopConf() {
+    Configuration conf = new Configuration();
+    for (Tuple2<String, String> entry : new SparkConf().getAll()) {
+      if (entry._1().startsWith("spark.hadoop.")) {
+        conf.set(entry._1().substring("spark.hadoop.".length()), entry._2());
+      }
+    }
+    return conf;
+  }
+
+  Outcome run() throws Exception {
+    Instant startedAt = Instant.now();
+    List<String> paths = settings.phases().contains(Phase.STATS) ? inputPaths() : List.of();
+    List<Engine> engines = engines();
+    String description = null;
+    long failedFiles = 0;
+    if (settings.phases().contains(Phase.STATS)) {
+      StatsWork work = new StatsWork(paths);
+      List<FileSummary> reference = null;
+      for (Engine engine : engines) {
+        for (int workers : workerCounts(engine)) {
+          List<EngineRun<FileSummary>> runs = runAll(engine, workers, work);
+          for (EngineRun<FileSummary> run : runs) {
+            if (reference == null) {
+              reference = run.results();
+            } else {
+              check(run, Agreement.summaries(reference, run.results(), DIFFERENCES_SHOWN));
+            }
+          }
+        }
+      }
+      long bytes = reference.stream().mapToLong(s -> Math.max(0, s.bytes())).sum();
+      failedFiles = reference.stream().filter(s -> !s.isOk()).count();
+      description = String.format(Locale.ROOT, "%,d files (%,.1f MB) in %s", paths.size(),
+          bytes / 1e6, settings.input() != null ? settings.input() : generatedInput());
+    }
+    if (settings.phases().contains(Phase.GENERATE)) {
+      compareGeneration(engines);
+      String generated = String.format(Locale.ROOT, "%,d files of %,d samples written",
+          settings.files(), settings.samples());
+      description = description == null ? generated : description + "; " + generated;
+    }
+
+    Machine machine = Machine.current();
+    List<BenchmarkRow> rows = Benchmarks.rows(settings.runId(), startedAt, description, machine,
+        measured);
+    String agreement = "Every engine gave the same results as " + SequentialEngine.NAME
+        + " for every file, bit for bit" + (settings.phases().contains(Phase.GENERATE)
+            ? " (statistics: n, mean, std, min, max, m2, status; generated files: length and"
+                + " CRC-32C)." : ": n, mean, std, min, max, m2 and status.");
+    for (Phase phase : settings.phases()) {
+      out.println();
+      out.printf("%s, %s:%n", phase.label(), description);
+      out.print(TextTables.text(Benchmarks.shown(rows, phase.label())));
+    }
+    out.println(agreement);
+    out.println("Work excludes start-up; files/s, speedup and efficiency are over work seconds.");
+
+    writeTable(rows);
+    Map<String, String> about = new LinkedHashMap<>();
+    engines.forEach(e -> about.put(e.name(), e.about()));
+    Report.Written report = Report.write(settings.reportDir(), new Report.Content(settings.runId(),
+        machine, description, settings.repeats(), agreement, about, rows));
+    out.flush();
+    return new Outcome(settings.runId(), rows, report, failedFiles);
+  }
+
+  private List<Engine> engines() {
+    List<Engine> engines = new ArrayList<>();
+    for (String name : ENGINES) {
+      if (!name.equals(SequentialEngine.NAME) && !settings.engines().contains(name)) {
+        continue;
+      }
+      Map<String, String> spark = new LinkedHashMap<>(settings.sparkSettings());
+      spark.putIfAbsent("spark.ui.showConsoleProgress", Boolean.toString(settings.progress()));
+      engines.add(switch (name) {
+        case SequentialEngine.NAME -> new SequentialEngine(conf);
+        case ThreadPoolEngine.NAME -> new ThreadPoolEngine(conf);
+        case ThreadPerFileEngine.NAME -> new ThreadPerFileEngine(conf);
+        case ProcessEngine.NAME -> new ProcessEngine(conf);
+        case SparkEngine.LOCAL -> SparkEngine.local(spark);
+        case SparkEngine.CLUSTER -> SparkEngine.cluster(settings.master(), spark);
+        default -> throw new IllegalArgumentException("unknown engine " + name);
+      });
+    }
+    return engines;
+  }
+
+  /** Sequential runs on one thread, thread-per-file on one per file, a cluster on what it has. */
+  private List<Integer> workerCounts(Engine engine) {
+    return switch (engine.name()) {
+      case SequentialEngine.NAME, ThreadPerFileEngine.NAME -> List.of(1);
+      case SparkEngine.CLUSTER -> List.of(settings.workers().get(settings.workers().size() - 1));
+      default -> settings.workers();
+    };
+  }
+
+  /** A warm-up run, then the measured repeats, in one session. */
+  private <R> List<EngineRun<R>> runAll(Engine engine, int workers, Work<R> work)
+      throws EngineException {
+    List<EngineRun<R>> runs = new ArrayList<>();
+    try (EngineSession session = engine.open(workers)) {
+      for (int repeat = 0; repeat <= settings.repeats(); repeat++) {
+        String task = String.format(Locale.ROOT, "%s %s %d%s", work.phase().label(), engine.name(),
+            workers, repeat == 0 ? " warm-up" : "");
+        boolean bar = settings.progress() && !engine.name().startsWith(SparkEngine.LOCAL);
+        EngineRun<R> run;
+        try (ConsoleProgress progress = ConsoleProgress.start(task, work.size(), bar)) {
+          run = session.run(work, progress);
+        }
+        runs.add(run);
+        measured.add(new Benchmarks.Measured(run, repeat));
+      }
+    }
+    printRuns(runs);
+    return runs;
+  }
+
+  private void printRuns(List<? extends EngineRun<?>> runs) {
+    EngineRun<?> first = runs.get(0);
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-8s %-15s %5d  start-up %.2f s,"
+        + " warm-up %.2f s", first.phase().label(), first.engine(), first.workers(),
+        first.startupSeconds(), first.workSeconds()));
+    for (EngineRun<?> run : runs.subList(1, runs.size())) {
+      b.append(String.format(Locale.ROOT, ", run %.2f s (%,.0f files/s)", run.workSeconds(),
+          run.files() / Math.max(run.workSeconds(), 1e-9)));
+    }
+    out.println(b);
+    out.flush();
+  }
+
+  private static void check(EngineRun<?> run, List<String> differences) {
+    if (!differences.isEmpty()) {
+      throw new IllegalStateException(run.engine() + " with " + run.workers() + " workers gave"
+          + " results that differ from " + SequentialEngine.NAME + "'s:\n  "
+          + String.join("\n  ", differences));
+    }
+  }
+
+  // ---- input
+
+  private String generatedInput() {
+    return new org.apache.hadoop.fs.Path(settings.workDir(), String.format(Locale.ROOT,
+        "files-%dx%d-seed%d", settings.files(), settings.samples(), settings.seed())).toString();
+  }
+
+  /** The files to summarise: the input named, or a generated folder kept for the next compare. */
+  private List<String> inputPaths() throws IOException, EngineException {
+    if (settings.input() != null) {
+      return InputPaths.list(settings.input(), conf);
+    }
+    String dir = generatedInput();
+    GenerateFile.removeTemporaries(dir, conf);
+    out.printf("input: %,d files of %,d samples in %s (written once, then kept)%n",
+        settings.files(), settings.samples(), dir);
+    out.flush();
+    GenerateWork work = new GenerateWork(dir, settings.seed(), settings.samples(),
+        Math.toIntExact(settings.files()));
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (EngineSession pool = new ThreadPoolEngine(conf).open(cores);
+        ConsoleProgress progress = ConsoleProgress.start("input", work.size(), settings.progress())) {
+      pool.run(work, progress);
+    }
+    return InputPaths.list(dir, conf);
+  }
+
+  // ---- generation
+
+  /**
+   * Every engine writes the same files into a folder of its own; each folder's lengths and
+   * CRC-32Cs must equal the sequential engine's, and each folder is removed once checked.
+   */
+  private void compareGeneration(List<Engine> engines) throws IOException, EngineException {
+    List<FileDigest> reference = null;
+    for (Engine engine : engines) {
+      for (int workers : workerCounts(engine)) {
+        String dir = new org.apache.hadoop.fs.Path(settings.workDir(),
+            "generate/" + engine.name() + "-" + workers).toString();
+        List<EngineRun<GeneratedFile>> runs = new ArrayList<>();
+        try (EngineSession session = engine.open(workers)) {
+          for (int repeat = 0; repeat <= settings.repeats(); repeat++) {
+            delete(dir);
+            GenerateWork work = new GenerateWork(dir, settings.seed(), settings.samples(),
+                Math.toIntExact(settings.files()));
+            String task = String.format(Locale.ROOT, "generate %s %d%s", engine.name(), workers,
+                repeat == 0 ? " warm-up" : "");
+            boolean bar = settings.progress() && !engine.name().startsWith(SparkEngine.LOCAL);
+            EngineRun<GeneratedFile> run;
+            try (ConsoleProgress progress = ConsoleProgress.start(task, work.size(), bar)) {
+              run = session.run(work, progress);
+            }
+            List<String> written = new ArrayList<>();
+            run.results().forEach(f -> written.add(f.path()));
+            List<FileDigest> digests = FileDigest.of(written, conf);
+            if (reference == null) {
+              reference = digests;
+            } else {
+              check(run, Agreement.files(reference, digests, DIFFERENCES_SHOWN));
+            }
+            runs.add(run);
+            measured.add(new Benchmarks.Measured(run, repeat));
+          }
+        } finally {
+          delete(dir);
+        }
+        printRuns(runs);
+      }
+    }
+  }
+
+  private void delete(String dir) throws IOException {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+    Stores.of(path, conf).delete(path, true);
+  }
+
+  // ---- the benchmarks table
+
+  private void writeTable(List<BenchmarkRow> rows) {
+    List<Row> out = new ArrayList<>(rows.size());
+    for (BenchmarkRow r : rows) {
+      Machine m = r.machine();
+      out.add(RowFactory.create(r.runId(), Timestamp.from(r.startedAt()), r.phase(), r.engine(),
+          r.workers(), r.repeat(), r.warmup(), r.files(), r.failed(), r.bytes(), r.wallSeconds(),
+          r.startupSeconds(), r.workSeconds(), r.filesPerSecond(), r.megabytesPerSecond(),
+          r.speedup(), r.efficiency(), r.cpuSeconds(), r.detail(), r.input(), m.cores(),
+          m.memoryBytes(), m.javaVersion(), m.os()));
+    }
+    try (SparkSessions.Handle session = SparkSessions.open("npystats compare")) {
+      BenchmarkTable.write(session.spark(), settings.warehouse(), out);
+    }
+  }
+}
