@@ -1,0 +1,379 @@
+package io.npystats.engine;
+
+import io.npystats.task.FileSummary;
+import io.npystats.task.GeneratedFile;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The text a child process and its parent exchange, version 1: UTF-8 lines of tab-separated
+ * fields. In a text field a backslash, tab, line feed and carriage return are written {@code \\},
+ * {@code \t}, {@code \n} and {@code \r}, and a missing value is {@code \N}. A double is written in
+ * Java's shortest round-trip form, so it crosses the pipe bit for bit, NaN and infinities too.
+ *
+ * <p>Parent to child, on the child's standard input:
+ *
+ * <pre>
+ * npystats-child  1
+ * conf   BASE64                   the Hadoop configuration, in its own Writable form
+ * work   stats                    or: work  generate  DIR  SEED  SAMPLES
+ * item   PATH-OR-INDEX            one a file, in order
+ * end    ITEMS
+ * </pre>
+ *
+ * <p>Child to parent, on the child's standard output, which nothing else writes to:
+ *
+ * <pre>
+ * npystats-child  1  ready  ITEMS    once its file system is open
+ * result  I  FIELDS...               one a file, I = 0, 1, 2, ... in item order
+ * done    ITEMS  CPU-NANOSECONDS     after the last result
+ * </pre>
+ *
+ * <p>The fields of a result are those of {@link FileSummary} (13) or {@link GeneratedFile} (5), in
+ * record order.
+ */
+final class ChildProtocol {
+  static final String MAGIC = "npystats-child";
+  static final int VERSION = 1;
+  static final String READY = "ready";
+  static final String RESULT = "result";
+  static final String DONE = "done";
+
+  private static final String CONF = "conf";
+  private static final String WORK = "work";
+  private static final String ITEM = "item";
+  private static final String END = "end";
+  private static final String NULL = "\\N";
+  private static final int SUMMARY_FIELDS = 13;
+  private static final int GENERATED_FIELDS = 5;
+
+  /** A line that is not what the protocol allows at that point; the message says both. */
+  static final class ProtocolException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ProtocolException(String message) {
+      super(message);
+    }
+  }
+
+  /** What a child is given. */
+  record Input(Configuration conf, Work<?> work) {}
+
+  private ChildProtocol() {}
+
+  // ---- parent to child
+
+  static void writeInput(Writer out, String conf, Work<?> work) throws IOException {
+    out.write(MAGIC + "\t" + VERSION + "\n");
+    out.write(CONF + "\t" + conf + "\n");
+    out.write(workLine(work) + "\n");
+    for (int i = 0; i < work.size(); i++) {
+      out.write(ITEM + "\t" + escape(work.item(i)) + "\n");
+    }
+    out.write(END + "\t" + work.size() + "\n");
+    out.flush();
+  }
+
+  private static String workLine(Work<?> work) {
+    if (work instanceof StatsWork) {
+      return WORK + "\t" + Phase.STATS.label();
+    }
+    if (work instanceof GenerateWork g) {
+      return String.join("\t", WORK, Phase.GENERATE.label(), escape(g.dir()),
+          Long.toString(g.seed()), Long.toString(g.samples()));
+    }
+    throw new IllegalArgumentException("no child protocol for " + work.getClass().getName());
+  }
+
+  static String encodeConf(Configuration conf) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      conf.write(out);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not write the Hadoop configuration: " + e.getMessage(), e);
+    }
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  static Input readInput(BufferedReader in) throws IOException, ProtocolException {
+    String[] magic = fields(next(in, "the first line"));
+    if (magic.length != 2 || !MAGIC.equals(magic[0])) {
+      throw new ProtocolException("expected '" + MAGIC + "\\t" + VERSION + "' as the first line, found '"
+          + String.join("\\t", magic) + "'");
+    }
+    if (!Integer.toString(VERSION).equals(magic[1])) {
+      throw new ProtocolException("protocol version " + magic[1] + " is not " + VERSION);
+    }
+    String[] conf = expect(in, CONF, 2);
+    Configuration configuration = new Configuration(false);
+    try (DataInputStream data = new DataInputStream(
+        new ByteArrayInputStream(Base64.getDecoder().decode(conf[1])))) {
+      configuration.readFields(data);
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("the configuration is not base64: " + e.getMessage());
+    }
+    String[] work = fields(next(in, "the work line"));
+    List<String> items = new ArrayList<>();
+    String[] line;
+    while ((line = fields(next(in, "an item or the end line")))[0].equals(ITEM)) {
+      arity(line, 2);
+      items.add(unescape(line[1]));
+    }
+    if (!line[0].equals(END) || line.length != 2) {
+      throw new ProtocolException("expected 'item' or 'end' lines, found '" + line[0] + "'");
+    }
+    if (parseLong(line[1], "item count") != items.size()) {
+      throw new ProtocolException("end line says " + line[1] + " items, " + items.size() + " came");
+    }
+    return new Input(configuration, work(work, items));
+  }
+
+  private static Work<?> work(String[] work, List<String> items) throws ProtocolException {
+    if (!work[0].equals(WORK) || work.length < 2) {
+      throw new ProtocolException("expected the work line, found '" + work[0] + "'");
+    }
+    if (work[1].equals(Phase.STATS.label())) {
+      arity(work, 2);
+      return new StatsWork(items);
+    }
+    if (work[1].equals(Phase.GENERATE.label())) {
+      arity(work, 5);
+      long seed = parseLong(work[3], "seed");
+      long samples = parseLong(work[4], "samples");
+      long first = items.isEmpty() ? 0 : parseLong(items.get(0), "file index");
+      for (int i = 0; i < items.size(); i++) {
+        if (parseLong(items.get(i), "file index") != first + i) {
+          throw new ProtocolException("file indices must be consecutive: item " + i + " is "
+              + items.get(i) + ", expected " + (first + i));
+        }
+      }
+      return new GenerateWork(unescape(work[2]), seed, samples, first, items.size());
+    }
+    throw new ProtocolException("unknown work '" + work[1] + "', expected stats or generate");
+  }
+
+  // ---- child to parent
+
+  static String ready(int items) {
+    return String.join("\t", MAGIC, Integer.toString(VERSION), READY, Integer.toString(items));
+  }
+
+  /** Checks a ready line and returns the item count it announces. */
+  static int parseReady(String line) throws ProtocolException {
+    String[] f = fields(line);
+    if (f.length != 4 || !MAGIC.equals(f[0]) || !READY.equals(f[2])) {
+      throw new ProtocolException("expected '" + MAGIC + " " + VERSION + " ready ITEMS', found '"
+          + shorten(line) + "'");
+    }
+    if (!Integer.toString(VERSION).equals(f[1])) {
+      throw new ProtocolException("child speaks protocol version " + f[1] + ", not " + VERSION);
+    }
+    return (int) parseLong(f[3], "item count");
+  }
+
+  static String result(int item, Object result) {
+    StringBuilder b = new StringBuilder(256).append(RESULT).append('\t').append(item);
+    if (result instanceof FileSummary s) {
+      appendText(b, s.path());
+      appendText(b, s.status());
+      appendText(b, s.error());
+      appendText(b, s.dtype());
+      appendText(b, s.shape());
+      b.append('\t').append(s.n());
+      for (double d : new double[] {s.mean(), s.std(), s.min(), s.max(), s.m2()}) {
+        b.append('\t').append(d);
+      }
+      b.append('\t').append(s.bytes()).append('\t').append(s.seconds());
+    } else if (result instanceof GeneratedFile g) {
+      b.append('\t').append(g.index());
+      appendText(b, g.path());
+      b.append('\t').append(g.written()).append('\t').append(g.bytes()).append('\t').append(g.seconds());
+    } else {
+      throw new IllegalArgumentException("no child protocol for " + result.getClass().getName());
+    }
+    return b.toString();
+  }
+
+  private static void appendText(StringBuilder b, String value) {
+    b.append('\t').append(value == null ? NULL : escape(value));
+  }
+
+  /**
+   * Parses result line {@code expectedItem} of {@code work} and checks that it is the result of
+   * that item: the same path, or the same file index.
+   */
+  @SuppressWarnings("unchecked")
+  static <R> R parseResult(Work<R> work, int expectedItem, String line) throws ProtocolException {
+    String[] f = fields(line);
+    if (!f[0].equals(RESULT)) {
+      throw new ProtocolException("expected a result line, found '" + shorten(line) + "'");
+    }
+    int fields = work.phase() == Phase.STATS ? SUMMARY_FIELDS : GENERATED_FIELDS;
+    if (f.length != fields + 2) {
+      throw new ProtocolException("a " + work.phase().label() + " result has " + (fields + 2)
+          + " fields, this line has " + f.length + ": '" + shorten(line) + "'");
+    }
+    long item = parseLong(f[1], "item number");
+    if (item != expectedItem) {
+      throw new ProtocolException("expected the result of item " + expectedItem + ", found item "
+          + f[1]);
+    }
+    if (work.phase() == Phase.STATS) {
+      FileSummary s = new FileSummary(unescapeNullable(f[2]), unescapeNullable(f[3]),
+          unescapeNullable(f[4]), unescapeNullable(f[5]), unescapeNullable(f[6]),
+          parseLong(f[7], "n"), parseDouble(f[8], "mean"), parseDouble(f[9], "std"),
+          parseDouble(f[10], "min"), parseDouble(f[11], "max"), parseDouble(f[12], "m2"),
+          parseLong(f[13], "bytes"), parseDouble(f[14], "seconds"));
+      if (!work.item(expectedItem).equals(s.path())) {
+        throw new ProtocolException("result " + expectedItem + " is for " + s.path() + ", expected "
+            + work.item(expectedItem));
+      }
+      return (R) s;
+    }
+    GeneratedFile g = new GeneratedFile(parseLong(f[2], "index"), unescapeNullable(f[3]),
+        parseBoolean(f[4], "written"), parseLong(f[5], "bytes"), parseDouble(f[6], "seconds"));
+    if (!work.item(expectedItem).equals(Long.toString(g.index()))) {
+      throw new ProtocolException("result " + expectedItem + " is for file index " + g.index()
+          + ", expected " + work.item(expectedItem));
+    }
+    return (R) g;
+  }
+
+  static String done(int items, long cpuNanos) {
+    return String.join("\t", DONE, Integer.toString(items), Long.toString(cpuNanos));
+  }
+
+  /** Checks a done line against the results received and returns the child's CPU nanoseconds. */
+  static long parseDone(String line, int results) throws ProtocolException {
+    String[] f = fields(line);
+    if (f.length != 3 || !f[0].equals(DONE)) {
+      throw new ProtocolException("expected 'done ITEMS CPU-NANOSECONDS', found '" + shorten(line) + "'");
+    }
+    if (parseLong(f[1], "item count") != results) {
+      throw new ProtocolException("done line says " + f[1] + " results, " + results + " came");
+    }
+    return parseLong(f[2], "CPU nanoseconds");
+  }
+
+  // ---- fields
+
+  static String escape(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String r = switch (c) {
+        case '\\' -> "\\\\";
+        case '\t' -> "\\t";
+        case '\n' -> "\\n";
+        case '\r' -> "\\r";
+        default -> null;
+      };
+      if (r != null && b == null) {
+        b = new StringBuilder(s.length() + 8).append(s, 0, i);
+      }
+      if (b != null) {
+        if (r != null) {
+          b.append(r);
+        } else {
+          b.append(c);
+        }
+      }
+    }
+    return b == null ? s : b.toString();
+  }
+
+  static String unescape(String s) throws ProtocolException {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '\\') {
+        b.append(c);
+        continue;
+      }
+      if (++i == s.length()) {
+        throw new ProtocolException("text ends with a lone backslash: '" + shorten(s) + "'");
+      }
+      switch (s.charAt(i)) {
+        case '\\' -> b.append('\\');
+        case 't' -> b.append('\t');
+        case 'n' -> b.append('\n');
+        case 'r' -> b.append('\r');
+        default -> throw new ProtocolException("unknown escape \\" + s.charAt(i) + " in '"
+            + shorten(s) + "'");
+      }
+    }
+    return b.toString();
+  }
+
+  private static String unescapeNullable(String s) throws ProtocolException {
+    return NULL.equals(s) ? null : unescape(s);
+  }
+
+  private static String[] fields(String line) {
+    return line.split("\t", -1);
+  }
+
+  private static String next(BufferedReader in, String what) throws IOException, ProtocolException {
+    String line = in.readLine();
+    if (line == null) {
+      throw new ProtocolException("input ended before " + what);
+    }
+    return line;
+  }
+
+  private static String[] expect(BufferedReader in, String keyword, int arity)
+      throws IOException, ProtocolException {
+    String[] f = fields(next(in, "the " + keyword + " line"));
+    if (!f[0].equals(keyword)) {
+      throw new ProtocolException("expected the " + keyword + " line, found '" + shorten(f[0]) + "'");
+    }
+    arity(f, arity);
+    return f;
+  }
+
+  private static void arity(String[] f, int arity) throws ProtocolException {
+    if (f.length != arity) {
+      throw new ProtocolException("a '" + f[0] + "' line has " + arity + " fields, found " + f.length);
+    }
+  }
+
+  private static long parseLong(String s, String what) throws ProtocolException {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new ProtocolException(what + " is not an integer: '" + shorten(s) + "'");
+    }
+  }
+
+  private static double parseDouble(String s, String what) throws ProtocolException {
+    // Only what Double.toString writes: no hex, no 'd' or 'f' suffix, no blanks.
+    if (!s.matches("-?(NaN|Infinity|[0-9]+\\.[0-9]+(E-?[0-9]+)?)")) {
+      throw new ProtocolException(what + " is not a number: '" + shorten(s) + "'");
+    }
+    return Double.parseDouble(s);
+  }
+
+  private static boolean parseBoolean(String s, String what) throws ProtocolException {
+    return switch (s) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ProtocolException(what + " is not true or false: '" + shorten(s) + "'");
+    };
+  }
+
+  static String shorten(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+  }
+}
