@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -64,15 +65,18 @@ public final class GenerateJob {
         (System.nanoTime() - start) / 1e9);
   }
 
-  /** Runs on an executor: generates every file of its ranges. */
-  static final class GenerateRanges implements FlatMapFunction<Iterator<IndexRange>, PartitionCounts> {
+  /**
+   * Runs on an executor: generates every file of its ranges, lazily, one result a file. The
+   * {@code compare} command collects these; {@link GenerateRanges} counts them.
+   */
+  static final class GenerateEach implements FlatMapFunction<Iterator<IndexRange>, GeneratedFile> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<HadoopConf> conf;
     private final String out;
     private final long seed;
     private final long samples;
 
-    GenerateRanges(Broadcast<HadoopConf> conf, String out, long seed, long samples) {
+    GenerateEach(Broadcast<HadoopConf> conf, String out, long seed, long samples) {
       this.conf = conf;
       this.out = out;
       this.seed = seed;
@@ -80,22 +84,55 @@ public final class GenerateJob {
     }
 
     @Override
-    public Iterator<PartitionCounts> call(Iterator<IndexRange> ranges) {
+    public Iterator<GeneratedFile> call(Iterator<IndexRange> ranges) {
       GenerateFile task = new GenerateFile(conf.value().get(), out, seed, samples);
+      return new Iterator<>() {
+        private long next;
+        private long end;
+
+        @Override
+        public boolean hasNext() {
+          while (next == end && ranges.hasNext()) {
+            IndexRange range = ranges.next();
+            next = range.start();
+            end = range.end();
+          }
+          return next < end;
+        }
+
+        @Override
+        public GeneratedFile next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return task.apply(next++);
+        }
+      };
+    }
+  }
+
+  /** Runs on an executor: generates every file of its ranges and sends back only the counts. */
+  static final class GenerateRanges implements FlatMapFunction<Iterator<IndexRange>, PartitionCounts> {
+    private static final long serialVersionUID = 1L;
+    private final GenerateEach each;
+
+    GenerateRanges(Broadcast<HadoopConf> conf, String out, long seed, long samples) {
+      this.each = new GenerateEach(conf, out, seed, samples);
+    }
+
+    @Override
+    public Iterator<PartitionCounts> call(Iterator<IndexRange> ranges) {
       long written = 0;
       long kept = 0;
       long bytes = 0;
-      while (ranges.hasNext()) {
-        IndexRange range = ranges.next();
-        for (long i = range.start(); i < range.end(); i++) {
-          GeneratedFile file = task.apply(i);
-          if (file.written()) {
-            written++;
-          } else {
-            kept++;
-          }
-          bytes += file.bytes();
+      for (Iterator<GeneratedFile> files = each.call(ranges); files.hasNext(); ) {
+        GeneratedFile file = files.next();
+        if (file.written()) {
+          written++;
+        } else {
+          kept++;
         }
+        bytes += file.bytes();
       }
       return List.of(new PartitionCounts(written, kept, bytes)).iterator();
     }

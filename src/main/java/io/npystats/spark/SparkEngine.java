@@ -1,0 +1,248 @@
+package io.npystats.spark;
+
+import io.npystats.engine.Clocks;
+import io.npystats.engine.Engine;
+import io.npystats.engine.EngineException;
+import io.npystats.engine.EngineRun;
+import io.npystats.engine.EngineSession;
+import io.npystats.engine.GenerateWork;
+import io.npystats.engine.Progress;
+import io.npystats.engine.StatsWork;
+import io.npystats.engine.Work;
+import io.npystats.task.FileSummary;
+import io.npystats.task.GeneratedFile;
+import io.npystats.task.HadoopConf;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark as an {@link Engine}: {@code local[W]}, or the cluster a master URL names. The executors
+ * run the very classes the {@code stats} and {@code generate} jobs ship ({@link
+ * StatsJob.SummarizePaths}, {@link GenerateJob.GenerateEach}), cut into partitions the way those
+ * jobs cut them, and every file's result is collected on the driver so that it can be checked
+ * against the other engines.
+ *
+ * <p>Start-up is what the commands count as start-up: the session, the executors registering and
+ * one trivial warm-up job ({@link SparkSessions#warmUp}). A JVM holds one Spark context, so
+ * opening a session stops any session already running, and closing it stops Spark. Driver-only.
+ */
+public final class SparkEngine implements Engine {
+  public static final String LOCAL = "spark";
+  public static final String CLUSTER = "spark-cluster";
+
+  /** How long a cluster's executors may take to register. */
+  private static final long EXECUTOR_WAIT_MILLIS = 60_000;
+
+  private final String master;
+  private final Map<String, String> settings;
+
+  private SparkEngine(String master, Map<String, String> settings) {
+    this.master = master;
+    this.settings = new LinkedHashMap<>(settings);
+  }
+
+  /**
+   * {@code local[W]} for each worker count W.
+   *
+   * @param settings Spark settings for each session, over the application's defaults
+   */
+  public static SparkEngine local(Map<String, String> settings) {
+    return new SparkEngine(null, settings);
+  }
+
+  /** The cluster at {@code master}: its workers are its executors' cores, whatever is asked. */
+  public static SparkEngine cluster(String master, Map<String, String> settings) {
+    if (master == null || master.startsWith("local")) {
+      throw new IllegalArgumentException("not a cluster master: " + master);
+    }
+    return new SparkEngine(master, settings);
+  }
+
+  @Override
+  public String name() {
+    return master == null ? LOCAL : CLUSTER;
+  }
+
+  @Override
+  public String about() {
+    return master == null
+        ? "Spark local[W] runs tasks on W threads of one JVM, like the pool, and pays for starting a"
+            + " session and for scheduling tasks and shipping results; in return the same job runs"
+            + " on a cluster unchanged."
+        : "A cluster's executors share nothing with the driver: each is its own JVM, tasks and"
+            + " results cross the network, and the files must sit where every executor can read them.";
+  }
+
+  @Override
+  public EngineSession open(int workers) throws EngineException {
+    if (workers < 1) {
+      throw new IllegalArgumentException(name() + " needs at least one worker, not " + workers);
+    }
+    stopRunningSessions();
+    long start = System.nanoTime();
+    String url = master == null ? "local[" + workers + "]" : master;
+    SparkSession spark;
+    try {
+      SparkConf user = new SparkConf();
+      SparkSession.Builder builder = SparkSession.builder()
+          .appName("npystats compare " + name() + " " + workers)
+          .master(url);
+      SparkSessions.DEFAULTS.forEach((key, value) -> {
+        if (!user.contains(key)) {
+          builder.config(key, value);
+        }
+      });
+      settings.forEach(builder::config);
+      spark = builder.getOrCreate();
+    } catch (RuntimeException e) {
+      throw new EngineException(name() + ": could not start Spark on " + url + ": " + e.getMessage(), e);
+    }
+    int cores = master == null ? workers : awaitExecutors(spark);
+    SparkSessions.warmUp(spark);
+    return new Session(spark, url, cores, Clocks.secondsSince(start));
+  }
+
+  /** One Spark context per JVM: whatever session runs now makes way. */
+  private static void stopRunningSessions() {
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+
+  /** The executors' cores, once at least one executor has registered. */
+  private int awaitExecutors(SparkSession spark) throws EngineException {
+    long deadline = System.currentTimeMillis() + EXECUTOR_WAIT_MILLIS;
+    while (spark.sparkContext().getExecutorMemoryStatus().size() < 2) {
+      if (System.currentTimeMillis() > deadline) {
+        spark.stop();
+        throw new EngineException(CLUSTER + ": no executor registered with " + master + " within "
+            + EXECUTOR_WAIT_MILLIS / 1000 + " s; is the cluster running and has it free cores?");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        spark.stop();
+        throw new EngineException(CLUSTER + ": interrupted while waiting for executors");
+      }
+    }
+    return spark.sparkContext().defaultParallelism();
+  }
+
+  private final class Session implements EngineSession {
+    private final SparkSession spark;
+    private final String url;
+    private final int workers;
+    private final double startupSeconds;
+
+    Session(SparkSession spark, String url, int workers, double startupSeconds) {
+      this.spark = spark;
+      this.url = url;
+      this.workers = workers;
+      this.startupSeconds = startupSeconds;
+    }
+
+    @Override
+    public <R> EngineRun<R> run(Work<R> work, Progress progress) throws EngineException {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      TaskCpu taskCpu = new TaskCpu();
+      jsc.sc().addSparkListener(taskCpu);
+      double cpuBefore = Clocks.processCpuSeconds();
+      long start = System.nanoTime();
+      Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(jsc.hadoopConfiguration()));
+      int partitions;
+      List<?> results;
+      try {
+        if (work instanceof StatsWork stats) {
+          partitions = Math.max(1, Math.min(work.size(),
+              StatsJob.defaultPartitions(work.size(), workers)));
+          jsc.setJobDescription("compare: stats of " + work.size() + " files");
+          results = jsc.parallelize(stats.paths(), partitions)
+              .mapPartitions(new StatsJob.SummarizePaths(conf))
+              .collect();
+        } else if (work instanceof GenerateWork generate) {
+          List<GenerateJob.IndexRange> ranges = ranges(generate, workers * 4);
+          partitions = Math.max(1, ranges.size());
+          jsc.setJobDescription("compare: generate " + work.size() + " files");
+          results = jsc.parallelize(ranges, partitions)
+              .mapPartitions(new GenerateJob.GenerateEach(conf, generate.dir(), generate.seed(),
+                  generate.samples()))
+              .collect();
+        } else {
+          throw new IllegalArgumentException(name() + " cannot run " + work.getClass().getName());
+        }
+      } catch (RuntimeException e) {
+        throw new EngineException(name() + ": the job on " + url + " failed: " + e.getMessage(), e);
+      } finally {
+        conf.destroy();
+        jsc.sc().removeSparkListener(taskCpu);
+      }
+      double seconds = Clocks.secondsSince(start);
+      double cpu = Clocks.processCpuSeconds() - cpuBefore;
+      if (master != null) {
+        cpu += taskCpu.nanos.get() / 1e9; // executors are other processes
+      }
+      if (results.size() != work.size()) {
+        throw new EngineException(name() + ": " + results.size() + " results for " + work.size()
+            + " files");
+      }
+      progress.advance(results.size());
+      return EngineRun.of(name(), workers, work, cast(results), startupSeconds, seconds, cpu,
+          url + ", " + partitions + " partitions");
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> List<R> cast(List<?> results) {
+      return (List<R>) results;
+    }
+
+    @Override
+    public void close() {
+      spark.stop();
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
+    }
+  }
+
+  /** Contiguous index ranges, as {@code generate} cuts them. */
+  private static List<GenerateJob.IndexRange> ranges(GenerateWork work, int slices) {
+    int n = Math.max(1, Math.min(work.size(), slices));
+    List<GenerateJob.IndexRange> ranges = new ArrayList<>(n);
+    long first = work.first();
+    for (int i = 0; i < n && work.size() > 0; i++) {
+      ranges.add(new GenerateJob.IndexRange(first + (long) work.size() * i / n,
+          first + (long) work.size() * (i + 1) / n));
+    }
+    return ranges;
+  }
+
+  /** CPU time the executors spent in this job's tasks, as their metrics report it. */
+  private static final class TaskCpu extends SparkListener {
+    final AtomicLong nanos = new AtomicLong();
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      TaskMetrics metrics = end.taskMetrics();
+      if (metrics != null) {
+        nanos.addAndGet(metrics.executorCpuTime() + metrics.executorDeserializeCpuTime());
+      }
+    }
+  }
+}
