@@ -69,6 +69,7 @@ public final class Chart {
             r.workers(), r.workers() == 1 ? "worker" : "workers", r.filesPerSecond()));
         level.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         level.setLabelPaint(c);
+        level.setLabelBackgroundColor(new Color(255, 255, 255, 0));
         level.setLabelAnchor(RectangleAnchor.TOP_LEFT);
         level.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
         levels.add(level);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -39,6 +40,9 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkEngine implements Engine {
   public static final String LOCAL = "spark";
   public static final String CLUSTER = "spark-cluster";
+
+  /** Whether this JVM has started a Spark session before: the first one also loads Spark. */
+  private static final AtomicBoolean STARTED_BEFORE = new AtomicBoolean();
 
   /** How long a cluster's executors may take to register. */
   private static final long EXECUTOR_WAIT_MILLIS = 60_000;
@@ -109,7 +113,8 @@ public final class SparkEngine implements Engine {
     }
     int cores = master == null ? workers : awaitExecutors(spark);
     SparkSessions.warmUp(spark);
-    return new Session(spark, url, cores, Clocks.secondsSince(start));
+    String note = STARTED_BEFORE.getAndSet(true) ? "" : ", the JVM's first session (loads Spark)";
+    return new Session(spark, url, note, cores, Clocks.secondsSince(start));
   }
 
   /** One Spark context per JVM: whatever session runs now makes way. */
@@ -149,12 +154,14 @@ public final class SparkEngine implements Engine {
   private final class Session implements EngineSession {
     private final SparkSession spark;
     private final String url;
+    private final String note;
     private final int workers;
     private final double startupSeconds;
 
-    Session(SparkSession spark, String url, int workers, double startupSeconds) {
+    Session(SparkSession spark, String url, String note, int workers, double startupSeconds) {
       this.spark = spark;
       this.url = url;
+      this.note = note;
       this.workers = workers;
       this.startupSeconds = startupSeconds;
     }
@@ -205,7 +212,7 @@ public final class SparkEngine implements Engine {
       }
       progress.advance(results.size());
       return EngineRun.of(name(), workers, work, cast(results), startupSeconds, seconds, cpu,
-          url + ", " + partitions + " partitions");
+          url + ", " + partitions + " partitions" + note);
     }
 
     @SuppressWarnings("unchecked")

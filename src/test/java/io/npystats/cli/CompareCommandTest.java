@@ -1,0 +1,148 @@
+package io.npystats.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.npystats.engine.Phase;
+import io.npystats.testing.Fixtures;
+import io.npystats.testing.SharedSpark;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** compare end to end: options, the printed table, the benchmarks table through sql, the report. */
+class CompareCommandTest {
+  @TempDir Path tmp;
+
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  static void assertUsage(String message, String... args) {
+    Outcome o = run(args);
+    assertThat(o.code()).as(o.err()).isEqualTo(Main.USAGE);
+    assertThat(o.err().lines().toList())
+        .containsExactly("error: " + message, "Try 'npystats compare --help' for usage.");
+  }
+
+  @Test
+  void optionErrorsAreOneLineAndExitCodeTwo() {
+    assertUsage("give either --in PATH or --files N, not neither", "compare");
+    assertUsage("give either --in PATH or --files N, not both", "compare", "--in", "x", "--files", "3");
+    assertUsage("--phase generate needs --files N: the files to write", "compare", "--in", "x",
+        "--phase", "generate");
+    assertUsage("--phase must be stats, generate or both, got 'all'", "compare", "--files", "3",
+        "--phase", "all");
+    assertUsage("--engines: unknown engine 'forks'; the engines are sequential, threads,"
+        + " thread-per-file, processes, spark, spark-cluster", "compare", "--files", "3",
+        "--engines", "threads,forks");
+    assertUsage("--engines spark-cluster needs a cluster master, e.g. ./submit.sh --master"
+        + " spark://127.0.0.1:7077 compare ...; the master is not set", "compare", "--files", "3",
+        "--engines", "spark-cluster");
+    assertUsage("--workers must be between 1 and 1,024, got 0", "compare", "--files", "3",
+        "--workers", "1,0");
+    assertUsage("--repeats must be between 1 and 100, got 0", "compare", "--files", "3",
+        "--repeats", "0");
+  }
+
+  @Test
+  void generatedInputEveryInJvmEngineAndProcessesThenSql() throws Exception {
+    SharedSpark.spark();
+    String warehouse = tmp.resolve("warehouse").toString();
+    Path report = tmp.resolve("report");
+    Outcome o = run("compare", "--files", "6", "--samples", "2000", "--workers", "2,1",
+        "--engines", "threads,thread-per-file,processes", "--work", tmp.resolve("work").toString(),
+        "--warehouse", warehouse, "--report", report.toString(), "--run-id", "cli-1");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out())
+        .contains("input: 6 files of 2,000 samples in " + tmp.resolve("work").resolve("files-6x2000-seed42")
+            + " (written once, then kept)")
+        .containsPattern("(?m)^stats    threads             2  start-up \\d+\\.\\d\\d s, warm-up"
+            + " \\d+\\.\\d\\d s, run \\d+\\.\\d\\d s \\([\\d,]+ files/s\\)$")
+        .contains("stats, 6 files (0.1 MB) in " + tmp.resolve("work").resolve("files-6x2000-seed42") + ":\n"
+            + "engine           workers  files  wall s  start-up s  work s")
+        .containsPattern("(?m)^thread-per-file        6      6 ")
+        .contains("Every engine gave the same results as sequential for every file, bit for bit:"
+            + " n, mean, std, min, max, m2 and status.")
+        .contains("table:  " + warehouse + "/benchmarks (run_id = cli-1)")
+        .contains("chart:  " + report.resolve("compare-stats.png"))
+        .contains("report: " + report.resolve("report.md"));
+    BufferedImage chart = ImageIO.read(report.resolve("compare-stats.png").toFile());
+    assertThat(chart.getWidth()).isEqualTo(960);
+    assertThat(chart.getHeight()).isEqualTo(600);
+    assertThat(Files.readString(report.resolve("report.md")))
+        .contains("| processes | 2 | 6 |").contains("- **processes**: W child JVMs share nothing");
+
+    Outcome sql = run("sql", "--warehouse", warehouse, "--format", "csv",
+        "SELECT engine, workers, count(*) AS runs, sum(CAST(warmup AS INT)) AS warmups, max(files) AS files"
+            + " FROM benchmarks WHERE run_id = 'cli-1' GROUP BY engine, workers ORDER BY engine, workers");
+    assertThat(sql.code()).as(sql.err()).isZero();
+    assertThat(sql.out().lines().toList()).containsExactly("engine,workers,runs,warmups,files",
+        "processes,1,2,1,6", "processes,2,2,1,6", "sequential,1,2,1,6", "thread-per-file,6,2,1,6",
+        "threads,1,2,1,6", "threads,2,2,1,6");
+
+    Outcome again = run("compare", "--files", "6", "--samples", "2000", "--workers", "2",
+        "--engines", "threads", "--work", tmp.resolve("work").toString(), "--warehouse", warehouse,
+        "--report", tmp.resolve("report-2").toString(), "--run-id", "cli-2", "--repeats", "2");
+    assertThat(again.code()).as(again.err()).isZero();
+    Outcome history = run("sql", "--warehouse", warehouse, "--format", "csv",
+        "SELECT run_id, count(*) AS rows FROM benchmarks GROUP BY run_id ORDER BY run_id");
+    assertThat(history.out().lines().toList()).containsExactly("run_id,rows", "cli-1,12", "cli-2,6");
+  }
+
+  @Test
+  void refusedInputFilesAreTheSameForEveryEngineAndExitCodeOne() {
+    SharedSpark.spark();
+    Outcome o = run("compare", "--in", Fixtures.dir().resolve("*.npy").toString(), "--workers", "2",
+        "--engines", "threads,processes", "--warehouse", tmp.resolve("warehouse").toString(),
+        "--report", tmp.resolve("report").toString());
+    assertThat(o.code()).as(o.err()).isEqualTo(Main.FAILED);
+    long refused = Fixtures.manifest().stream().filter(Fixtures.Expected::refuse).count();
+    assertThat(o.err().strip()).isEqualTo(refused + " input file(s) refused, by every engine alike;"
+        + " see the stats command for the reasons");
+  }
+
+  @Test
+  void sparkLocalAndBothPhasesAgreeWithTheOthers() throws Exception {
+    String warehouse = tmp.resolve("warehouse").toString();
+    Comparison.Settings settings = new Comparison.Settings(null, 5, 1_500, 9, List.of(2),
+        List.of("threads", "spark"), EnumSet.of(Phase.GENERATE, Phase.STATS), 1, warehouse,
+        tmp.resolve("report"), tmp.resolve("work").toString(), "both-1", null,
+        Map.of("spark.ui.enabled", "false", "spark.driver.host", "127.0.0.1",
+            "spark.driver.bindAddress", "127.0.0.1"), false);
+    StringWriter out = new StringWriter();
+    Comparison.Outcome outcome = new Comparison(settings, new PrintWriter(out)).run();
+    assertThat(outcome.failedFiles()).isZero();
+    assertThat(outcome.rows()).extracting(r -> r.phase() + " " + r.engine() + " " + r.workers() + " " + r.repeat())
+        .containsExactly("stats sequential 1 0", "stats sequential 1 1", "stats threads 2 0",
+            "stats threads 2 1", "stats spark 2 0", "stats spark 2 1",
+            "generate sequential 1 0", "generate sequential 1 1", "generate threads 2 0",
+            "generate threads 2 1", "generate spark 2 0", "generate spark 2 1");
+    assertThat(out.toString())
+        .contains("Every engine gave the same results as sequential for every file, bit for bit"
+            + " (statistics: n, mean, std, min, max, m2, status; generated files: length and CRC-32C).")
+        .contains("generate, 5 files (0.1 MB) in ");
+    assertThat(outcome.report().charts()).containsExactly(tmp.resolve("report/compare-stats.png"),
+        tmp.resolve("report/compare-generate.png"));
+    assertThat(tmp.resolve("work/generate")).isEmptyDirectory();
+
+    SharedSpark.spark();
+    Outcome sql = run("sql", "--warehouse", warehouse, "--format", "csv",
+        "SELECT phase, count(*) AS rows, min(speedup) > 0 AS positive FROM benchmarks"
+            + " WHERE run_id = 'both-1' GROUP BY phase ORDER BY phase");
+    assertThat(sql.out().lines().toList()).containsExactly("phase,rows,positive", "generate,6,true",
+        "stats,6,true");
+  }
+}
