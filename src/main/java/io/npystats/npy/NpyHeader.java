@@ -189,23 +189,23 @@ public final class NpyHeader {
     Object descr = dict.get("descr");
     if (descr instanceof List<?> || descr instanceof PyLiteral.Tuple) {
       throw new NpyFormatException(
-          "structured dtype " + descr + " is refused: records have no single mean or standard deviation");
+          "structured dtype " + PyLiteral.repr(descr) + " is refused: records have no single mean or standard deviation");
     }
     if (!(descr instanceof String descrText)) {
-      throw new NpyFormatException("descr is " + descr + ", expected a type string such as '<f8'");
+      throw new NpyFormatException("descr is " + PyLiteral.repr(descr) + ", expected a type string such as '<f8'");
     }
     NpyDtype dtype = NpyDtype.parse(descrText);
     if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
       throw new NpyFormatException(
-          "fortran_order is " + dict.get("fortran_order") + ", expected True or False");
+          "fortran_order is " + PyLiteral.repr(dict.get("fortran_order")) + ", expected True or False");
     }
     if (!(dict.get("shape") instanceof PyLiteral.Tuple tuple)) {
-      throw new NpyFormatException("shape is " + dict.get("shape") + ", expected a tuple of integers");
+      throw new NpyFormatException("shape is " + PyLiteral.repr(dict.get("shape")) + ", expected a tuple of integers");
     }
     long[] shape = new long[tuple.items().size()];
     for (int i = 0; i < shape.length; i++) {
       if (!(tuple.items().get(i) instanceof BigInteger dim)) {
-        throw new NpyFormatException("shape has " + tuple.items().get(i) + ", expected integers");
+        throw new NpyFormatException("shape has " + PyLiteral.repr(tuple.items().get(i)) + ", expected integers");
       }
       if (dim.bitLength() > 63) {
         throw new NpyFormatException("shape dimension " + dim + " is larger than any file");

@@ -39,6 +39,45 @@ final class PyLiteral {
     return value;
   }
 
+  /**
+   * A parsed value as Python prints it, for messages: {@code [('a', '<f8'), ('b', '<i4')]}, not
+   * Java's {@code [Tuple[items=[a, <f8]], ...]}.
+   */
+  static String repr(Object value) {
+    if (value instanceof String s) {
+      return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+    if (value instanceof Boolean b) {
+      return b ? "True" : "False";
+    }
+    if (value == None.NONE) {
+      return "None";
+    }
+    if (value instanceof Tuple t) {
+      return t.items().size() == 1 ? "(" + repr(t.items().get(0)) + ",)" : join("(", t.items(), ")");
+    }
+    if (value instanceof List<?> list) {
+      return join("[", list, "]");
+    }
+    if (value instanceof Map<?, ?> map) {
+      StringBuilder b = new StringBuilder("{");
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        b.append(b.length() > 1 ? ", " : "").append(repr(e.getKey())).append(": ")
+            .append(repr(e.getValue()));
+      }
+      return b.append('}').toString();
+    }
+    return String.valueOf(value);
+  }
+
+  private static String join(String open, List<?> items, String close) {
+    StringBuilder b = new StringBuilder(open);
+    for (int i = 0; i < items.size(); i++) {
+      b.append(i > 0 ? ", " : "").append(repr(items.get(i)));
+    }
+    return b.append(close).toString();
+  }
+
   private Object value(int depth) throws NpyFormatException {
     if (depth > MAX_DEPTH) {
       throw new NpyFormatException("header nests deeper than " + MAX_DEPTH + " levels");
@@ -99,7 +138,7 @@ final class PyLiteral {
       expect(':');
       Object val = value(depth + 1);
       if (map.put(key, val) != null) {
-        throw new NpyFormatException("header repeats the key " + key);
+        throw new NpyFormatException("header repeats the key " + repr(key));
       }
       skipSpace();
       if (peek(',')) {

@@ -1,0 +1,134 @@
+package io.npystats.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.npystats.spark.GenerateJob;
+import io.npystats.testing.SharedSpark;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * generate, stats and sql with their input and output on {@code hdfs://}: an in-process HDFS (one
+ * name node, one data node on loopback) beside the shared Spark session.
+ */
+class HdfsCommandsTest {
+  @TempDir static Path tmp;
+  static MiniDFSCluster cluster;
+  static String hdfs;
+  static FileSystem fs;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void startHdfs() throws IOException {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("dfs").toString());
+    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+    conf.set("dfs.datanode.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    cluster.waitActive();
+    hdfs = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+    fs = FileSystem.get(URI.create(hdfs), conf);
+    spark = SharedSpark.spark();
+  }
+
+  @AfterAll
+  static void stopHdfs() throws IOException {
+    if (fs != null) {
+      fs.close();
+    }
+    if (cluster != null) {
+      cluster.shutdown();
+    }
+  }
+
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void generateStatsAndSqlWorkOnHdfs() throws IOException {
+    String files = hdfs + "/data/files";
+    String warehouse = hdfs + "/data/warehouse";
+
+    Outcome gen = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "11",
+        "--partitions", "3");
+    assertThat(gen.code()).as(gen.err()).isZero();
+    assertThat(gen.out()).contains("generate: 6 files in " + files + " (6 written, 0 already complete)");
+
+    // Byte for byte what the same generation writes to the local disk, and nothing else there.
+    Path local = tmp.resolve("local-files");
+    GenerateJob.run(spark, local.toString(), 6, 2500, 11, 2);
+    List<String> names = new ArrayList<>();
+    for (FileStatus status : fs.listStatus(new org.apache.hadoop.fs.Path(files))) {
+      String name = status.getPath().getName();
+      names.add(name);
+      try (InputStream in = fs.open(status.getPath())) {
+        assertThat(in.readAllBytes()).as(name).isEqualTo(Files.readAllBytes(local.resolve(name)));
+      }
+    }
+    assertThat(names).containsExactlyInAnyOrder("file_0.npy", "file_1.npy", "file_2.npy", "file_3.npy",
+        "file_4.npy", "file_5.npy");
+
+    Outcome again = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "11");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("(0 written, 6 already complete)");
+
+    Outcome stats = run("stats", "--in", files, "--warehouse", warehouse, "--run-id", "on-hdfs");
+    assertThat(stats.code()).as(stats.err()).isZero();
+    assertThat(stats.out())
+        .contains("stats: 6 files (6 ok, 0 failed), 15,000 samples")
+        .contains("tables: " + warehouse + "/file_stats and " + warehouse + "/runs, run_id = on-hdfs");
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path(warehouse + "/file_stats/run_id=on-hdfs")))
+        .isTrue();
+
+    Outcome sql = run("sql", "--warehouse", warehouse, "--format", "csv",
+        "SELECT path, status, n FROM file_stats WHERE run_id = 'on-hdfs' ORDER BY path");
+    assertThat(sql.code()).as(sql.err()).isZero();
+    List<String> expected = new ArrayList<>(List.of("path,status,n"));
+    for (int i = 0; i < 6; i++) {
+      expected.add(files + "/file_" + i + ".npy,ok,2500");
+    }
+    assertThat(sql.out().lines()).containsExactlyElementsOf(expected);
+
+    Outcome runs = run("sql", "--warehouse", warehouse, "--format", "json",
+        "SELECT run_id, input, files, failed FROM runs");
+    assertThat(runs.out().strip()).isEqualTo(
+        "{\"run_id\":\"on-hdfs\",\"input\":\"" + files + "\",\"files\":6,\"failed\":0}");
+  }
+
+  @Test
+  void aBrokenFileOnHdfsIsARowWithItsReason() throws IOException {
+    String dir = hdfs + "/broken";
+    try (var out = fs.create(new org.apache.hadoop.fs.Path(dir + "/half.npy"))) {
+      out.write(Files.readAllBytes(io.npystats.testing.Fixtures.dir().resolve("truncated_data.npy")));
+    }
+    Outcome stats = run("stats", "--in", dir, "--warehouse", hdfs + "/broken-warehouse",
+        "--run-id", "broken");
+    assertThat(stats.code()).isEqualTo(Main.FAILED);
+    assertThat(stats.err()).contains("1 file(s) refused; each has a row with status 'error':")
+        .contains(dir + "/half.npy: data shorter than the shape needs");
+  }
+}
