@@ -1,0 +1,204 @@
+package io.npystats.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.npystats.spark.GenerateJob;
+import io.npystats.spark.Tables;
+import io.npystats.testing.ChildJvm;
+import io.npystats.testing.SharedSpark;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A command killed outright (SIGKILL: no shutdown hook, no cleanup) part way through, then run
+ * again: {@code stats} leaves no rows of the killed run and a re-run with the same run id replaces
+ * rather than duplicates; {@code generate} resumes into a folder byte-identical to one never
+ * interrupted. The killed command runs in a child JVM on {@code local[2]}, as {@code submit.sh}
+ * would start it; the re-runs run in this JVM.
+ */
+class KilledRunsTest {
+  @TempDir static Path tmp;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void setUp() {
+    spark = SharedSpark.spark();
+  }
+
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  static ChildJvm child(Path log) {
+    return ChildJvm.logTo(log, "1g")
+        .flag("-Dspark.master=local[2]")
+        .flag("-Dspark.ui.enabled=false")
+        .flag("-Dspark.driver.host=127.0.0.1")
+        .flag("-Dspark.driver.bindAddress=127.0.0.1");
+  }
+
+  @Test
+  void statsKilledWhileWritingLeavesNoRowsAndARerunReplacesRatherThanDuplicates() throws Exception {
+    int files = 1000;
+    Path in = tmp.resolve("stats-input");
+    GenerateJob.run(spark, in.toString(), files, 8, 21, 4);
+    String warehouse = tmp.resolve("warehouse").toString();
+    Path table = tmp.resolve("warehouse").resolve(Tables.FILE_STATS);
+    Outcome earlier = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", "earlier");
+    assertThat(earlier.code()).as(earlier.err()).isZero();
+
+    // The kill must land between the start of the table write (Spark's staging folder appears in
+    // the table) and its commit (the staging folder goes); a try that misses is made again.
+    String killed = null;
+    List<String> misses = new ArrayList<>();
+    for (int attempt = 1; attempt <= 3 && killed == null; attempt++) {
+      String runId = "killed-" + attempt;
+      ChildJvm child = child(tmp.resolve(runId + ".log"));
+      Process process = child.main(Main.class.getName(), "stats", "--in", in.toString(),
+          "--warehouse", warehouse, "--run-id", runId, "--partitions", "4");
+      Path staging = awaitStaging(process, table, 180);
+      if (staging == null) {
+        process.waitFor(60, TimeUnit.SECONDS);
+        misses.add(runId + ": ended (exit " + (process.isAlive() ? "none" : process.exitValue())
+            + ") before its write was seen; output ends:\n" + child.tail(20));
+        continue;
+      }
+      process.destroyForcibly();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed child ended").isTrue();
+      if (Files.exists(staging)) {
+        killed = runId;
+      } else {
+        misses.add(runId + ": the write committed between seeing its staging folder and the kill");
+      }
+    }
+    assertThat(killed).as("a kill during the write, in 3 tries: %s", misses).isNotNull();
+
+    Dataset<Row> stats = spark.read().parquet(table.toString());
+    assertThat(stats.where("run_id = '" + killed + "'").count()).as("rows of the killed run").isZero();
+    assertThat(stats.where("run_id = 'earlier'").count()).as("rows of the earlier run").isEqualTo(files);
+    assertThat(runsOf(warehouse, killed)).as("runs rows of the killed run").isZero();
+
+    for (int rerun = 1; rerun <= 2; rerun++) {
+      Outcome again = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", killed);
+      assertThat(again.code()).as(again.err()).isZero();
+      Dataset<Row> now = spark.read().parquet(table.toString());
+      Dataset<Row> rows = now.where("run_id = '" + killed + "'");
+      assertThat(rows.count()).as("rows of %s after re-run %d", killed, rerun).isEqualTo(files);
+      assertThat(rows.select("path").distinct().count()).isEqualTo(files);
+      assertThat(rows.where("status = 'ok'").count()).isEqualTo(files);
+      assertThat(now.where("run_id = 'earlier'").count()).isEqualTo(files);
+      assertThat(runsOf(warehouse, killed)).as("runs rows of %s after re-run %d", killed, rerun)
+          .isEqualTo(1);
+    }
+  }
+
+  /** Polls the table folder for Spark's staging folder until it appears or the process ends. */
+  private static Path awaitStaging(Process process, Path table, int timeoutSeconds)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      if (Files.isDirectory(table)) {
+        try (Stream<Path> entries = Files.list(table)) {
+          Path staging = entries
+              .filter(p -> p.getFileName().toString().startsWith(".spark-staging-")
+                  || p.getFileName().toString().equals("_temporary"))
+              .findFirst().orElse(null);
+          if (staging != null) {
+            return staging;
+          }
+        } catch (java.nio.file.NoSuchFileException e) {
+          // listed while Spark moved things: look again
+        }
+      }
+      Thread.sleep(1);
+    }
+    return null;
+  }
+
+  private static long runsOf(String warehouse, String runId) {
+    return spark.read().parquet(Tables.path(warehouse, Tables.RUNS))
+        .where("run_id = '" + runId + "'").count();
+  }
+
+  @Test
+  void generateKilledAtARandomMomentThenRerunGivesTheSameBytes() throws Exception {
+    long seed = Long.getLong("npystats.kill.seed", System.nanoTime());
+    Random random = new Random(seed);
+    String[] args = {"--files", "400", "--samples", "40000", "--seed", "77", "--partitions", "4"};
+    Path reference = tmp.resolve("reference");
+    Outcome whole = run(concat(new String[] {"generate", "--out", reference.toString()}, args));
+    assertThat(whole.code()).as(whole.err()).isZero();
+
+    Path resumed = tmp.resolve("resumed");
+    String interrupted = null;
+    long delay = 0;
+    for (int attempt = 1; attempt <= 3 && interrupted == null; attempt++) {
+      ChildJvm child = child(tmp.resolve("generate-" + attempt + ".log"));
+      Process process = child.main(Main.class.getName(),
+          concat(new String[] {"generate", "--out", resumed.toString()}, args));
+      // From the moment the job has made its folder, a uniformly random wait, shorter each try.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      while (process.isAlive() && !Files.isDirectory(resumed) && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      delay = random.nextInt(2000 >> (attempt - 1));
+      Thread.sleep(delay);
+      if (!process.isAlive()) {
+        child.assertExit(process, 0, 1);
+        continue; // finished before the kill: nothing was interrupted, try again
+      }
+      process.destroyForcibly();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed child ended").isTrue();
+      interrupted = "attempt " + attempt + ", killed " + delay + " ms after the folder appeared, "
+          + contents(resumed).size() + " files there";
+    }
+    String what = "seed " + seed + " (rerun with -Dnpystats.kill.seed=" + seed + "): " + interrupted;
+    assertThat(interrupted).as("a kill while generating, in 3 tries; %s", what).isNotNull();
+
+    Outcome rerun = run(concat(new String[] {"generate", "--out", resumed.toString()}, args));
+    assertThat(rerun.code()).as(rerun.err()).isZero();
+    assertThat(rerun.out()).as(what).containsPattern(
+        "generate: 400 files in file:\\S+ \\([0-9]+ written, [0-9]+ already complete");
+
+    List<String> names = contents(resumed);
+    assertThat(names).as(what).isEqualTo(contents(reference));
+    assertThat(names).as(what).noneMatch(name -> name.startsWith(".file_") || name.endsWith(".tmp"));
+    for (String name : names) {
+      assertThat(Files.readAllBytes(resumed.resolve(name))).as("%s; %s", name, what)
+          .isEqualTo(Files.readAllBytes(reference.resolve(name)));
+    }
+  }
+
+  /** Every name in a folder, hidden ones included, sorted; empty if there is no folder. */
+  private static List<String> contents(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+  }
+}
