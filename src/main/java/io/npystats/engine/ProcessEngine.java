@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import org.apache.hadoop.conf.Configuration;
  * past a timeout fails the run with an {@link EngineException} naming the child and its files;
  * the other children are then killed. The run never hangs and never drops a file silently.
  * Children are started afresh for every run: a child's start-up and its JIT's warm-up are what
- * this engine pays, and they are measured apart from the work.
+ * this engine pays, and they are measured apart from the work. A class-data sharing archive
+ * ({@link ClassDataArchive}), written by the first run's first child, makes later starts cheaper.
  */
 public final class ProcessEngine implements Engine {
   public static final String NAME = "processes";
@@ -41,28 +43,40 @@ public final class ProcessEngine implements Engine {
   private static final List<String> JVM_OPTIONS = List.of(
       // One small heap and no parallel collector threads: the child holds two buffers.
       "-XX:+UseSerialGC", "-Xmx256m",
+      // The JVM's own warnings (a class archive that does not match, say) go to stderr, never
+      // into the results on stdout.
+      "-Xlog:disable", "-Xlog:all=warning:stderr",
       // Hadoop logs through SLF4J, which children give no binding; keep its notice quiet.
       "-Dslf4j.internal.verbosity=ERROR");
 
   private final Configuration conf;
   private final List<String> command;
+  private final ClassDataArchive archive;
   private final Duration readyTimeout;
   private final Duration silenceTimeout;
 
   /** Children run this JVM's {@code java} on the light class path. */
   public ProcessEngine(Configuration conf) {
-    this(conf, null, READY_TIMEOUT, SILENCE_TIMEOUT);
+    this(conf, null, defaultArchive(), READY_TIMEOUT, SILENCE_TIMEOUT);
+  }
+
+  /** Children run {@code command}, without a class-data archive. */
+  ProcessEngine(Configuration conf, List<String> command, Duration readyTimeout,
+      Duration silenceTimeout) {
+    this(conf, command, null, readyTimeout, silenceTimeout);
   }
 
   /**
    * @param command the child's command line, or null for {@link #defaultCommand()}
+   * @param archive the class-data archive children use or write, or null for none
    * @param readyTimeout how long a child may take to say it is ready
    * @param silenceTimeout how long a ready child may go without a line before it counts as hung
    */
-  ProcessEngine(Configuration conf, List<String> command, Duration readyTimeout,
-      Duration silenceTimeout) {
+  ProcessEngine(Configuration conf, List<String> command, ClassDataArchive archive,
+      Duration readyTimeout, Duration silenceTimeout) {
     this.conf = conf;
     this.command = command;
+    this.archive = archive;
     this.readyTimeout = readyTimeout;
     this.silenceTimeout = silenceTimeout;
   }
@@ -78,7 +92,10 @@ public final class ProcessEngine implements Engine {
         + " own JIT and Hadoop client, and sending its results back as text over a pipe.";
   }
 
-  /** {@code java}, its options, the light class path and {@link ChildMain}. */
+  /**
+   * {@code java}, its options, the light class path and {@link ChildMain}; each child also gets
+   * the option to use, or to write, the class-data archive ({@link ClassDataArchive}).
+   */
   public static List<String> defaultCommand() throws EngineException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -87,6 +104,14 @@ public final class ProcessEngine implements Engine {
     command.add(String.join(File.pathSeparator, ChildClasspath.entries()));
     command.add(ChildMain.class.getName());
     return command;
+  }
+
+  private static ClassDataArchive defaultArchive() {
+    try {
+      return ClassDataArchive.of(ChildClasspath.entries());
+    } catch (EngineException e) {
+      return null; // open() reports the missing jar
+    }
   }
 
   @Override
@@ -132,18 +157,31 @@ public final class ProcessEngine implements Engine {
         return EngineRun.of(NAME, 0, work, List.of(), 0, 0, 0, "no files, no children");
       }
       String confText = ChildProtocol.encodeConf(conf);
+      boolean shared = archive != null && archive.exists();
+      Path draft = archive != null && !shared ? archive.newDraft() : null;
+      boolean listened = false;
       try {
         for (int c = 0; c < count; c++) {
           int from = (int) ((long) work.size() * c / count);
           int to = (int) ((long) work.size() * (c + 1) / count);
           Child child = new Child(c, from, work.slice(from, to));
           children.add(child);
-          child.start(confText);
+          List<String> options = shared ? List.of(archive.useOption())
+              : draft != null && c == 0 ? List.of(ClassDataArchive.writeOption(draft)) : List.of();
+          child.start(confText, options);
         }
         listen();
+        listened = true;
       } finally {
         for (Child child : children) {
           child.stop();
+        }
+        if (draft != null) {
+          if (listened) {
+            archive.publish(draft);
+          } else {
+            ClassDataArchive.discard(draft);
+          }
         }
       }
       long lastReady = start;
@@ -156,7 +194,9 @@ public final class ProcessEngine implements Engine {
         results.addAll(child.results);
         startups.add(String.format(Locale.ROOT, "%.2f", (child.readyAt - child.startedAt) / 1e9));
       }
-      String detail = "child start-up " + String.join(", ", startups) + " s";
+      String detail = "child start-up " + String.join(", ", startups) + " s"
+          + (shared ? ", with the class-data archive" : draft != null ? ", the first writing the"
+              + " class-data archive" : "");
       long end = System.nanoTime();
       double cpu = childCpu + Clocks.processCpuSeconds() - cpuBefore;
       return EngineRun.of(NAME, count, work, results, (lastReady - start) / 1e9,
@@ -222,11 +262,13 @@ public final class ProcessEngine implements Engine {
         this.share = share;
       }
 
-      void start(String confText) throws EngineException {
+      void start(String confText, List<String> jvmOptions) throws EngineException {
+        List<String> commandLine = new ArrayList<>(command);
+        commandLine.addAll(1, jvmOptions);
         startedAt = System.nanoTime();
         heardAt = startedAt;
         try {
-          process = new ProcessBuilder(command).start();
+          process = new ProcessBuilder(commandLine).start();
         } catch (IOException e) {
           throw new EngineException(NAME + ": could not start child " + (number + 1) + " of "
               + count + " (" + files(0, share.size()) + "): " + e.getMessage(), e);
