@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -55,6 +56,8 @@ final class ChildProtocol {
   private static final String NULL = "\\N";
   private static final int SUMMARY_FIELDS = 13;
   private static final int GENERATED_FIELDS = 5;
+  /** What {@link Double#toString} writes, and nothing else: no hex, no suffix, no blanks. */
+  private static final Pattern DOUBLE = Pattern.compile("-?(NaN|Infinity|[0-9]+\\.[0-9]+(E-?[0-9]+)?)");
 
   /** A line that is not what the protocol allows at that point; the message says both. */
   static final class ProtocolException extends Exception {
@@ -358,8 +361,7 @@ final class ChildProtocol {
   }
 
   private static double parseDouble(String s, String what) throws ProtocolException {
-    // Only what Double.toString writes: no hex, no 'd' or 'f' suffix, no blanks.
-    if (!s.matches("-?(NaN|Infinity|[0-9]+\\.[0-9]+(E-?[0-9]+)?)")) {
+    if (!DOUBLE.matcher(s).matches()) {
       throw new ProtocolException(what + " is not a number: '" + shorten(s) + "'");
     }
     return Double.parseDouble(s);

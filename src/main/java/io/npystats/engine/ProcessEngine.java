@@ -30,7 +30,8 @@ import org.apache.hadoop.conf.Configuration;
  * past a timeout fails the run with an {@link EngineException} naming the child and its files;
  * the other children are then killed. The run never hangs and never drops a file silently.
  * Children are started afresh for every run: a child's start-up and its JIT's warm-up are what
- * this engine pays, and they are measured apart from the work. A class-data sharing archive
+ * this engine pays, and they are measured apart from the work. The work ends when the last
+ * result is in; that each child then exits cleanly is checked after. A class-data sharing archive
  * ({@link ClassDataArchive}), written by the first run's first child, makes later starts cheaper.
  */
 public final class ProcessEngine implements Engine {
@@ -185,11 +186,13 @@ public final class ProcessEngine implements Engine {
         }
       }
       long lastReady = start;
+      long lastDone = start;
       double childCpu = 0;
       List<R> results = new ArrayList<>(work.size());
       List<String> startups = new ArrayList<>();
       for (Child child : children) {
         lastReady = Math.max(lastReady, child.readyAt);
+        lastDone = Math.max(lastDone, child.doneAt);
         childCpu += child.cpuNanos / 1e9;
         results.addAll(child.results);
         startups.add(String.format(Locale.ROOT, "%.2f", (child.readyAt - child.startedAt) / 1e9));
@@ -197,10 +200,9 @@ public final class ProcessEngine implements Engine {
       String detail = "child start-up " + String.join(", ", startups) + " s"
           + (shared ? ", with the class-data archive" : draft != null ? ", the first writing the"
               + " class-data archive" : "");
-      long end = System.nanoTime();
       double cpu = childCpu + Clocks.processCpuSeconds() - cpuBefore;
       return EngineRun.of(NAME, count, work, results, (lastReady - start) / 1e9,
-          (end - lastReady) / 1e9, cpu, detail);
+          (lastDone - lastReady) / 1e9, cpu, detail);
     }
 
     private void listen() throws EngineException {
@@ -253,6 +255,7 @@ public final class ProcessEngine implements Engine {
       private long readyAt;
       private long heardAt;
       private boolean done;
+      private long doneAt;
       private boolean ended;
       private long cpuNanos;
 
@@ -345,6 +348,7 @@ public final class ProcessEngine implements Engine {
                   + " results");
             }
             done = true;
+            doneAt = heardAt;
           } else {
             results.add(ChildProtocol.parseResult(share, results.size(), line));
             progress.advance(1);
