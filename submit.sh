@@ -58,6 +58,8 @@ build_if_stale
 # The application puts its default folders (files, warehouse) under $NPYSTATS_HOME/data.
 export NPYSTATS_HOME=${NPYSTATS_HOME:-$ROOT}
 export SPARK_CONF_DIR=${SPARK_CONF_DIR:-$ROOT/conf}
+# Without a UTF-8 locale the JVM cannot name files beyond ASCII.
+[[ ${LC_ALL:-${LC_CTYPE:-${LANG:-}}} == *[Uu][Tt][Ff]*8* ]] || export LC_ALL=C.UTF-8
 case $master in
   local*|spark://127.0.0.1*|spark://localhost*) export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} ;;
 esac

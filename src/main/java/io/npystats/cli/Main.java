@@ -51,9 +51,14 @@ public final class Main {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      err.println("error: " + describe(e));
+      String message = describe(e);
       if (main.verbose) {
+        err.println("error: " + message);
         e.printStackTrace(err);
+      } else {
+        // Spark puts the executor's whole stack trace into a failed job's message.
+        err.println("error: " + message.lines().findFirst().orElse("")
+            + (message.contains("\n") ? " (--verbose for details)" : ""));
       }
       return FAILED;
     });

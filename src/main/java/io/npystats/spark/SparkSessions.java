@@ -50,9 +50,18 @@ public final class SparkSessions {
   }
 
   public static Handle open(String appName) {
-    boolean existed = SparkSession.getActiveSession().isDefined()
-        || SparkSession.getDefaultSession().isDefined();
+    boolean existed = isLive(SparkSession.getActiveSession())
+        || isLive(SparkSession.getDefaultSession());
+    if (!existed) {
+      // A session stopped earlier in this JVM would otherwise be handed out again, unusable.
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
+    }
     return new Handle(getOrCreate(appName), !existed);
+  }
+
+  private static boolean isLive(scala.Option<SparkSession> session) {
+    return session.isDefined() && !session.get().sparkContext().isStopped();
   }
 
   /**
@@ -72,7 +81,8 @@ public final class SparkSessions {
     SparkConf conf = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (!conf.contains("spark.master")) {
-      builder.master("local[*]"); // launched without spark-submit, e.g. from an IDE
+      // Launched without spark-submit (an IDE, plain java): the same retrying default as submit.sh.
+      builder.master("local[*,4]");
     }
     DEFAULTS.forEach((key, value) -> {
       if (!conf.contains(key)) {

@@ -5,18 +5,22 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * Lists the files an input names, on the driver, as fully qualified paths in sorted order:
  *
  * <ul>
- *   <li>a folder: every file in it but hidden ones (names starting with {@code .} or {@code _});
+ *   <li>a folder: every entry in it but folders and hidden ones (names starting with {@code .} or
+ *       {@code _}), so that a broken link or a pipe still gets its row, with the reason;
  *   <li>a glob such as {@code data/files/file_1*.npy};
  *   <li>a {@code .npy} file: itself;
  *   <li>any other file: a list of paths, one a line ({@code #} comments and blank lines skipped,
@@ -49,10 +53,11 @@ public final class InputPaths {
       } catch (FileNotFoundException e) {
         throw new FileNotFoundException("input " + input + " does not exist");
       }
-      if (status.isDirectory()) {
+      if (status.isDirectory() && fs instanceof RawLocalFileSystem raw) {
+        listLocal(raw, fs.makeQualified(path), files);
+      } else if (status.isDirectory()) {
         for (FileStatus child : fs.listStatus(path)) {
-          String name = child.getPath().getName();
-          if (child.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
+          if (!child.isDirectory() && isVisible(child.getPath().getName())) {
             files.add(fs.makeQualified(child.getPath()).toString());
           }
         }
@@ -67,6 +72,27 @@ public final class InputPaths {
     }
     files.sort(null);
     return files;
+  }
+
+  /**
+   * Lists a local folder itself: Hadoop's listing drops a link whose target is gone, and then
+   * that file would get no row at all. Here it is listed, and its row says what is wrong.
+   */
+  private static void listLocal(RawLocalFileSystem fs, Path dir, List<String> files)
+      throws IOException {
+    try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(fs.pathToFile(dir).toPath())) {
+      for (java.nio.file.Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (isVisible(name) && !Files.isDirectory(entry)) {
+          files.add(fs.makeQualified(new Path(entry.toUri())).toString());
+        }
+      }
+    }
+  }
+
+  /** Hidden files (temporaries, Spark's {@code _SUCCESS}) are not input. */
+  private static boolean isVisible(String name) {
+    return !name.startsWith(".") && !name.startsWith("_");
   }
 
   private static List<String> readList(FileSystem fs, Path list, Configuration conf)

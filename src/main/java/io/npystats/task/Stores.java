@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -19,6 +21,10 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 public final class Stores {
   /** The message of the {@link FileNotFoundException} for a directory where a file was wanted. */
   public static final String IS_DIRECTORY = "is a directory, not a .npy file";
+  /** The message for a path with nothing behind it, a dangling link included. */
+  public static final String NO_SUCH_FILE = "no such file";
+  /** The message for a named pipe, socket or device. */
+  public static final String NOT_REGULAR = "is not a regular file (a pipe, socket or device)";
 
   private Stores() {}
 
@@ -58,22 +64,27 @@ public final class Stores {
    * straight into the reader's buffer; that is a large share of the time for a file of a megabyte
    * in the page cache. Any other store is read through its own {@code FileSystem.open}.
    *
-   * @throws FileNotFoundException if there is no such file, or it is a directory
+   * @throws FileNotFoundException if there is no such file, or it is not a regular file; the
+   *     message is one of {@link #NO_SUCH_FILE}, {@link #IS_DIRECTORY}, {@link #NOT_REGULAR}
    */
   public static ReadableFile openForRead(Path path, Configuration conf) throws IOException {
     FileSystem fs = of(path, conf);
     if (fs instanceof RawLocalFileSystem raw) {
       java.nio.file.Path local = raw.pathToFile(path).toPath();
-      FileChannel channel;
+      BasicFileAttributes attributes;
       try {
-        channel = FileChannel.open(local, StandardOpenOption.READ);
+        attributes = Files.readAttributes(local, BasicFileAttributes.class);
       } catch (NoSuchFileException e) {
-        throw new FileNotFoundException(path + " does not exist");
+        throw new FileNotFoundException(NO_SUCH_FILE);
       }
-      if (java.nio.file.Files.isDirectory(local)) {
-        channel.close();
+      if (attributes.isDirectory()) {
         throw new FileNotFoundException(IS_DIRECTORY);
       }
+      if (!attributes.isRegularFile()) {
+        // A named pipe or a device would block the read, or never end.
+        throw new FileNotFoundException(NOT_REGULAR);
+      }
+      FileChannel channel = FileChannel.open(local, StandardOpenOption.READ);
       return new ReadableFile(channel, channel.size());
     }
     FileStatus status = fs.getFileStatus(path);

@@ -15,6 +15,8 @@ import org.apache.hadoop.fs.Path;
  * error row that names the reason. One instance per thread: it reuses its read buffers.
  */
 public final class SummarizeFile {
+  static final int READ_ATTEMPTS = 2;
+
   private final Configuration conf;
   private final NpyReader reader;
 
@@ -27,25 +29,42 @@ public final class SummarizeFile {
     this.reader = new NpyReader(bufferBytes);
   }
 
-  /** Never throws for a bad file: the result says what went wrong. */
+  /**
+   * Never throws for a bad file: the result says what went wrong. A read that fails for a reason
+   * other than the file's content (a network store's hiccup) is tried once more first.
+   */
   public FileSummary apply(String path) {
     long start = System.nanoTime();
-    long bytes = -1;
+    for (int attempt = 1; ; attempt++) {
+      long[] length = {0};
+      try {
+        return read(path, start, length);
+      } catch (NpyFormatException e) {
+        return FileSummary.error(path, e.getMessage(), length[0], seconds(start));
+      } catch (FileNotFoundException e) {
+        String reason = Stores.IS_DIRECTORY.equals(e.getMessage())
+            || Stores.NOT_REGULAR.equals(e.getMessage()) ? e.getMessage() : Stores.NO_SUCH_FILE;
+        return FileSummary.error(path, reason, length[0], seconds(start));
+      } catch (IOException e) {
+        if (attempt < READ_ATTEMPTS) {
+          continue;
+        }
+        return FileSummary.error(path, "could not be read (" + READ_ATTEMPTS + " attempts): "
+            + e.getClass().getSimpleName() + ": " + e.getMessage(), length[0], seconds(start));
+      } catch (RuntimeException e) {
+        return FileSummary.error(path, "could not be read: " + e.getClass().getSimpleName() + ": "
+            + e.getMessage(), length[0], seconds(start));
+      }
+    }
+  }
+
+  private FileSummary read(String path, long start, long[] length) throws IOException {
     try (Stores.ReadableFile file = Stores.openForRead(new Path(path), conf)) {
-      bytes = file.length();
+      length[0] = file.length();
       StreamingStats stats = new StreamingStats();
-      NpyHeader header = reader.read(file.channel(), bytes, stats::add);
-      return FileSummary.ok(path, header.dtype().descr(), header.shapeString(), stats, bytes,
-          seconds(start));
-    } catch (NpyFormatException e) {
-      return FileSummary.error(path, e.getMessage(), Math.max(bytes, 0), seconds(start));
-    } catch (FileNotFoundException e) {
-      String reason = Stores.IS_DIRECTORY.equals(e.getMessage()) ? Stores.IS_DIRECTORY : "no such file";
-      return FileSummary.error(path, reason, Math.max(bytes, 0), seconds(start));
-    } catch (IOException | RuntimeException e) {
-      String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-      return FileSummary.error(path, "could not be read: " + reason, Math.max(bytes, 0),
-          seconds(start));
+      NpyHeader header = reader.read(file.channel(), file.length(), stats::add);
+      return FileSummary.ok(path, header.dtype().descr(), header.shapeString(), stats,
+          file.length(), seconds(start));
     }
   }
 

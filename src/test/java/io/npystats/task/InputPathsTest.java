@@ -35,6 +35,12 @@ class InputPathsTest {
   }
 
   @Test
+  void aBrokenLinkIsListedSoThatItGetsARow() throws Exception {
+    Files.createSymbolicLink(dir.resolve("file_4.npy"), dir.resolve("deleted.npy"));
+    assertThat(InputPaths.list(dir.toString(), conf)).contains(uri("file_4.npy"));
+  }
+
+  @Test
   void aGlobListsItsMatches() throws Exception {
     assertThat(InputPaths.list(dir + "/file_1*.npy", conf))
         .containsExactly(uri("file_1.npy"), uri("file_10.npy"));

@@ -1,6 +1,7 @@
 package io.npystats.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.npystats.testing.Fixtures;
 import java.nio.file.Path;
@@ -9,6 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SummarizeFileTest {
+  private static boolean mkfifo(Path path) {
+    try {
+      return new ProcessBuilder("mkfifo", path.toString()).start().waitFor() == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   final SummarizeFile task = new SummarizeFile(new Configuration());
 
   @Test
@@ -31,6 +40,11 @@ class SummarizeFileTest {
 
     FileSummary folder = task.apply(dir.toString());
     assertThat(folder.error()).isEqualTo("is a directory, not a .npy file");
+
+    Path pipe = dir.resolve("pipe.npy");
+    assumeTrue(mkfifo(pipe), "mkfifo is not available");
+    assertThat(task.apply(pipe.toString()).error())
+        .isEqualTo("is not a regular file (a pipe, socket or device)");
 
     FileSummary complex = task.apply(Fixtures.dir().resolve("complex.npy").toString());
     assertThat(complex.error())
