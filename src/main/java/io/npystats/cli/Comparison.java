@@ -164,12 +164,26 @@ final class Comparison {
         case ThreadPoolEngine.NAME -> new ThreadPoolEngine(conf);
         case ThreadPerFileEngine.NAME -> new ThreadPerFileEngine(conf);
         case ProcessEngine.NAME -> new ProcessEngine(conf);
-        case SparkEngine.LOCAL -> SparkEngine.local(spark);
+        case SparkEngine.LOCAL -> SparkEngine.local(localSettings(spark));
         case SparkEngine.CLUSTER -> SparkEngine.cluster(settings.master(), spark);
         default -> throw new IllegalArgumentException("unknown engine " + name);
       });
     }
     return engines;
+  }
+
+  /**
+   * A local session with authentication on makes up a secret of its own and leaves it in the
+   * JVM's Hadoop credentials, where Spark looks first; the cluster's session and the session that
+   * writes the benchmarks table would then present it to the cluster instead of the cluster's
+   * own. Local sessions need no authentication: nothing outside the JVM talks to them.
+   */
+  private Map<String, String> localSettings(Map<String, String> spark) {
+    Map<String, String> local = new LinkedHashMap<>(spark);
+    if (settings.master() != null) {
+      local.put("spark.authenticate", "false");
+    }
+    return local;
   }
 
   /** Sequential runs on one thread, thread-per-file on one per file, a cluster on what it has. */
