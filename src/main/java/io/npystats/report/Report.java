@@ -62,8 +62,8 @@ public final class Report {
           .append(TextTables.markdown(shown)).append('\n');
       for (BenchmarkRow r : shown) {
         if (r.detail() != null && !r.detail().isEmpty()) {
-          md.append("- ").append(r.engine()).append(" with ").append(r.workers()).append(": ")
-              .append(r.detail()).append('\n');
+          md.append("- ").append(r.engine()).append(" with ").append(r.workers())
+              .append(r.workers() == 1 ? " worker: " : " workers: ").append(r.detail()).append('\n');
         }
       }
     }

@@ -74,7 +74,8 @@ class ReportTest {
             + "Every engine agreed.\n")
         .contains("![stats: files per second against workers](compare-stats.png)")
         .contains("| threads | 2 | 2,000 | 0.55 | 0.00 | 0.55 | 3,636 | 1,455 | 1.82x | 91% | 1.10 |")
-        .contains("- processes with 2: processes detail")
+        .contains("- processes with 2 workers: processes detail")
+        .contains("- sequential with 1 worker: sequential detail")
         .contains("- **thread-per-file**: A thread a file.\n")
         .contains("then once more, shown.");
     assertThat(Arrays.stream(page.split("\n")).filter(l -> l.startsWith("- **"))).hasSize(4);
