@@ -84,7 +84,9 @@ public final class InputPaths {
       for (java.nio.file.Path entry : entries) {
         String name = entry.getFileName().toString();
         if (isVisible(name) && !Files.isDirectory(entry)) {
-          files.add(fs.makeQualified(new Path(entry.toUri())).toString());
+          // The folder's own scheme: a file system that extends the local one keeps its name.
+          String local = new Path(entry.toUri()).toUri().getPath();
+          files.add(new Path(dir.toUri().getScheme(), dir.toUri().getAuthority(), local).toString());
         }
       }
     }
