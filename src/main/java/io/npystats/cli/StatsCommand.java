@@ -85,8 +85,10 @@ final class StatsCommand implements Callable<Integer> {
     StreamingStats s = r.totals().stats();
     w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB%n", r.totals().files(),
         r.totals().ok(), r.totals().failed(), s.count(), r.totals().bytes() / 1e6);
-    w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (Spark start-up %.1f s apart)%n",
-        r.jobSeconds(), r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds());
+    w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (read and statistics;"
+        + " Spark start-up %.1f s and the table write %.1f s apart)%n", r.jobSeconds(),
+        r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds(),
+        r.writeSeconds());
     w.printf("       overall mean %.17g, std %.17g, min %s, max %s%n", s.mean(), s.std(), s.min(), s.max());
     w.printf("tables: %s and %s, run_id = %s%n", Tables.path(r.warehouse(), Tables.FILE_STATS),
         Tables.path(r.warehouse(), Tables.RUNS), r.runId());

@@ -58,6 +58,7 @@ public final class Tables {
       .add("bytes", DataTypes.LongType, false)
       .add("startup_seconds", DataTypes.DoubleType, false)
       .add("job_seconds", DataTypes.DoubleType, false)
+      .add("write_seconds", DataTypes.DoubleType, false)
       .add("files_per_second", DataTypes.DoubleType, false)
       .add("mb_per_second", DataTypes.DoubleType, false)
       .add("mean", DataTypes.DoubleType, false)

@@ -144,6 +144,13 @@ class StatsJobTest {
     assertThat(run.<Long>getAs("samples")).isEqualTo(12 * 20_000L);
     assertThat(run.<Double>getAs("mean")).isEqualTo(overall.mean());
     assertThat(run.<Double>getAs("std")).isEqualTo(overall.std());
+    assertThat(run.<Double>getAs("write_seconds")).isPositive();
+
+    // Partials merge in partition order: a second run gives the same figures to the last bit.
+    StreamingStats again = StatsJob.run(spark, generated.toString(), warehouse, "overall-again", 5, 0)
+        .totals().stats();
+    assertThat(again.mean()).isEqualTo(overall.mean());
+    assertThat(again.std()).isEqualTo(overall.std());
   }
 
   @Test
