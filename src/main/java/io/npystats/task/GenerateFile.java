@@ -3,10 +3,10 @@ package io.npystats.task;
 import io.npystats.gen.NormalSamples;
 import io.npystats.npy.NpyWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -30,6 +30,7 @@ public final class GenerateFile {
   private final long seed;
   private final long samples;
   private final double[] values = new double[CHUNK];
+  private FileTarget target;
 
   public GenerateFile(Configuration conf, String dir, long seed, long samples) {
     if (samples < 0) {
@@ -53,17 +54,18 @@ public final class GenerateFile {
   /** Writes file {@code index}, or keeps it where a complete one is already there. */
   public GeneratedFile apply(long index) {
     long start = System.nanoTime();
-    Path target = new Path(dir, fileName(index));
+    String name = fileName(index);
     try {
-      FileSystem fs = Stores.of(target, conf);
-      long expected = fileLength();
-      FileStatus existing = fs.exists(target) ? fs.getFileStatus(target) : null;
-      if (existing != null && existing.isFile() && existing.getLen() == expected) {
-        return new GeneratedFile(index, target.toString(), false, expected, seconds(start));
+      if (target == null) {
+        target = FileTarget.of(dir, conf);
       }
-      Path temp = new Path(dir, TEMP_PREFIX + index + ".npy." + UUID.randomUUID() + TEMP_SUFFIX);
+      long expected = fileLength();
+      if (target.length(name) == expected) {
+        return new GeneratedFile(index, target.pathOf(name), false, expected, seconds(start));
+      }
+      String temp = TEMP_PREFIX + index + ".npy." + UUID.randomUUID() + TEMP_SUFFIX;
       try {
-        try (FSDataOutputStream out = fs.create(temp, true)) {
+        try (OutputStream out = target.create(temp)) {
           NpyWriter writer = new NpyWriter(out, samples, 64 * 1024);
           NormalSamples random = NormalSamples.forFile(seed, index);
           for (long done = 0; done < samples; ) {
@@ -74,32 +76,16 @@ public final class GenerateFile {
           }
           writer.finish();
         }
-        moveIntoPlace(fs, temp, target, expected);
+        // Another attempt at the same file writes the same bytes, so whichever lands last is right.
+        target.replace(temp, name);
       } finally {
-        fs.delete(temp, false);
+        target.delete(temp);
       }
-      return new GeneratedFile(index, target.toString(), true, expected, seconds(start));
+      return new GeneratedFile(index, target.pathOf(name), true, expected, seconds(start));
     } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "could not write " + new Path(dir, name) + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Renames, replacing a partial file; stores whose rename will not replace are handled too. */
-  private static void moveIntoPlace(FileSystem fs, Path temp, Path target, long expected)
-      throws IOException {
-    if (fs.rename(temp, target)) {
-      return;
-    }
-    if (fs.exists(target)) {
-      if (fs.getFileStatus(target).getLen() == expected) {
-        return; // another attempt finished the same bytes first
-      }
-      fs.delete(target, false);
-      if (fs.rename(temp, target)) {
-        return;
-      }
-    }
-    throw new IOException("could not rename " + temp + " to " + target);
   }
 
   /**

@@ -1,0 +1,134 @@
+package io.npystats.task;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+
+/**
+ * The folder generated files are written into: the few operations an atomic, resumable write
+ * needs. A local folder is written with {@code java.nio} directly: Hadoop's local file system
+ * sets permissions on every file it creates by starting a {@code chmod} process where its native
+ * library is missing (as it is with the Maven jars), which costs more than writing the file.
+ * Every other store goes through its Hadoop {@link FileSystem}.
+ */
+abstract class FileTarget {
+  /** The target for {@code dir} on whichever store holds it. */
+  static FileTarget of(Path dir, Configuration conf) throws IOException {
+    FileSystem fs = Stores.of(dir, conf);
+    if (fs instanceof RawLocalFileSystem raw) {
+      java.nio.file.Path local = raw.pathToFile(dir).toPath();
+      Files.createDirectories(local);
+      return new Local(dir, local);
+    }
+    return new Hadoop(dir, fs);
+  }
+
+  private final Path dir;
+
+  private FileTarget(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The path of {@code name} in the folder, as the tables and messages show it. */
+  final String pathOf(String name) {
+    return new Path(dir, name).toString();
+  }
+
+  /** The length of the regular file {@code name}, or -1 where there is none. */
+  abstract long length(String name) throws IOException;
+
+  abstract OutputStream create(String name) throws IOException;
+
+  /** Renames {@code temp} to {@code target}, replacing whatever {@code target} held. */
+  abstract void replace(String temp, String target) throws IOException;
+
+  /** Deletes {@code name} if it is there. */
+  abstract void delete(String name) throws IOException;
+
+  private static final class Local extends FileTarget {
+    private final java.nio.file.Path dir;
+
+    Local(Path hadoopDir, java.nio.file.Path dir) {
+      super(hadoopDir);
+      this.dir = dir;
+    }
+
+    @Override
+    long length(String name) throws IOException {
+      try {
+        BasicFileAttributes a = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class);
+        return a.isRegularFile() ? a.size() : -1;
+      } catch (NoSuchFileException e) {
+        return -1;
+      }
+    }
+
+    @Override
+    OutputStream create(String name) throws IOException {
+      return Files.newOutputStream(dir.resolve(name));
+    }
+
+    @Override
+    void replace(String temp, String target) throws IOException {
+      Files.move(dir.resolve(temp), dir.resolve(target), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    void delete(String name) throws IOException {
+      Files.deleteIfExists(dir.resolve(name));
+    }
+  }
+
+  private static final class Hadoop extends FileTarget {
+    private final Path dir;
+    private final FileSystem fs;
+
+    Hadoop(Path dir, FileSystem fs) {
+      super(dir);
+      this.dir = dir;
+      this.fs = fs;
+    }
+
+    @Override
+    long length(String name) throws IOException {
+      try {
+        FileStatus status = fs.getFileStatus(new Path(dir, name));
+        return status.isFile() ? status.getLen() : -1;
+      } catch (java.io.FileNotFoundException e) {
+        return -1;
+      }
+    }
+
+    @Override
+    OutputStream create(String name) throws IOException {
+      return fs.create(new Path(dir, name), true);
+    }
+
+    @Override
+    void replace(String temp, String target) throws IOException {
+      Path from = new Path(dir, temp);
+      Path to = new Path(dir, target);
+      // HDFS and object stores will not rename onto an existing file.
+      if (!fs.rename(from, to)) {
+        fs.delete(to, false);
+        if (!fs.rename(from, to)) {
+          throw new IOException("could not rename " + from + " to " + to);
+        }
+      }
+    }
+
+    @Override
+    void delete(String name) throws IOException {
+      fs.delete(new Path(dir, name), false);
+    }
+  }
+}
