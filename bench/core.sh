@@ -37,7 +37,9 @@ echo "== stats, warm page cache"
 cat "$OURS"/*.npy > /dev/null
 stats_out=$("$ROOT/submit.sh" --master 'local[2]' stats --in "$OURS" --run-id bench-core 2>/dev/null | tee /dev/stderr)
 stats_ours=$(seconds_of job <<< "$stats_out")
-peer_out=$(python3 "$PEERS/notebook_peer.py" "$OURS" "$FILES" "$SAMPLES" seq threads pool joblib_procs joblib_threads 2>&1 | tee /dev/stderr)
+modes="seq threads pool"
+python3 -c 'import joblib' 2>/dev/null && modes="$modes joblib_procs joblib_threads"
+peer_out=$(python3 "$PEERS/notebook_peer.py" "$OURS" "$FILES" "$SAMPLES" $modes 2>&1 | tee /dev/stderr)
 best_numpy=$(awk 'NF == 5 && $2 ~ /^[0-9]+$/ && $3 > 0 { if (best == "" || $3 < best) { best = $3; mode = $1 } } END { print best, mode }' <<< "$peer_out")
 limit1=$("$DATA/limit" "$OURS" "$FILES" 1 | tee /dev/stderr | awk '{print $3}')
 limit2=$("$DATA/limit" "$OURS" "$FILES" 2 | tee /dev/stderr | awk '{print $3}')
