@@ -40,7 +40,7 @@ public final class NpyReader {
       throw new IllegalArgumentException("buffer must be a positive multiple of 8 bytes: " + bufferBytes);
     }
     this.bytes = ByteBuffer.allocateDirect(bufferBytes);
-    this.values = new double[bufferBytes];
+    this.values = new double[bufferBytes / 8];
   }
 
   /** Reads a whole {@code .npy} stream; see {@link #read(ReadableByteChannel, long, ChunkConsumer)}. */
@@ -64,9 +64,11 @@ public final class NpyReader {
     }
     NpyDtype dtype = header.dtype();
     long remaining = header.dataLength();
+    // Narrow items take fewer bytes a value: read no more of them than the values array holds.
+    int chunk = Math.min(bytes.capacity(), values.length * dtype.itemSize());
     bytes.clear();
     while (remaining > 0) {
-      bytes.limit((int) Math.min(bytes.capacity(), bytes.position() + remaining));
+      bytes.limit((int) Math.min(chunk, bytes.position() + remaining));
       int got = in.read(bytes);
       if (got < 0) {
         throw shortData(header, header.expectedFileLength() - remaining);
@@ -76,8 +78,7 @@ public final class NpyReader {
         continue; // fill the buffer before handing values on: fewer, larger chunks
       }
       bytes.flip();
-      // The buffer is a multiple of 8 bytes and the data a multiple of the item size, so the
-      // buffer always holds whole items.
+      // A chunk is a whole number of items and so is the data, so the buffer holds whole items.
       int count = bytes.remaining() / dtype.itemSize();
       dtype.decode(bytes, count, values);
       consumer.accept(values, count);
