@@ -1,10 +1,9 @@
 package io.npystats.cli;
 
+import static io.npystats.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.testing.SharedSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,25 +16,17 @@ class CommandsTest {
   static String files;
   static String warehouse;
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   @BeforeAll
   static void generateAndSummarise() {
     SharedSpark.spark();
     files = tmp.resolve("files").toString();
     warehouse = tmp.resolve("warehouse").toString();
-    Outcome gen = run("generate", "--out", files, "--files", "9", "--samples", "3000", "--seed", "3",
+    CliRun gen = run("generate", "--out", files, "--files", "9", "--samples", "3000", "--seed", "3",
         "--partitions", "2");
     assertThat(gen.code()).as(gen.err()).isZero();
     assertThat(gen.out()).contains("generate: 9 files in file:" + files + " (9 written, 0 already complete)");
-    Outcome stats = run("stats", "--in", files, "--warehouse", warehouse, "--run-id", "first");
+    CliRun stats = run("stats", "--in", files, "--warehouse", warehouse, "--run-id", "first");
     assertThat(stats.code()).as(stats.err()).isZero();
     assertThat(stats.out())
         .contains("stats: 9 files (9 ok, 0 failed), 27,000 samples")
@@ -45,17 +36,17 @@ class CommandsTest {
 
   @Test
   void sqlSeesTheTablesInEachFormat() {
-    Outcome table = run("sql", "--warehouse", warehouse,
+    CliRun table = run("sql", "--warehouse", warehouse,
         "SELECT count(*) AS files, sum(n) AS samples FROM file_stats WHERE run_id = 'first'");
     assertThat(table.code()).as(table.err()).isZero();
     assertThat(table.out()).contains("| files | samples |").contains("| 9     | 27000   |").contains("1 row");
 
-    Outcome csv = run("sql", "--warehouse", warehouse, "--format", "csv",
+    CliRun csv = run("sql", "--warehouse", warehouse, "--format", "csv",
         "SELECT path, status FROM file_stats WHERE run_id = 'first' ORDER BY path LIMIT 2");
     assertThat(csv.out().lines().toList()).containsExactly("path,status",
         "file:" + files + "/file_0.npy,ok", "file:" + files + "/file_1.npy,ok");
 
-    Outcome json = run("sql", "--warehouse", warehouse, "--format", "json",
+    CliRun json = run("sql", "--warehouse", warehouse, "--format", "json",
         "SELECT run_id, files, failed FROM runs WHERE run_id = 'first'");
     assertThat(json.out().strip()).isEqualTo("{\"run_id\":\"first\",\"files\":9,\"failed\":0}");
   }
@@ -66,7 +57,7 @@ class CommandsTest {
     Files.createDirectories(mixed);
     Files.copy(Path.of(files, "file_0.npy"), mixed.resolve("good.npy"));
     Files.writeString(mixed.resolve("notes.npy"), "not numbers");
-    Outcome stats = run("stats", "--in", mixed.toString(), "--warehouse", warehouse, "--run-id", "mixed");
+    CliRun stats = run("stats", "--in", mixed.toString(), "--warehouse", warehouse, "--run-id", "mixed");
     assertThat(stats.code()).isEqualTo(Main.FAILED);
     assertThat(stats.out()).contains("stats: 2 files (1 ok, 1 failed)");
     assertThat(stats.err()).contains("1 file(s) refused; each has a row with status 'error':")
@@ -75,14 +66,14 @@ class CommandsTest {
 
   @Test
   void aMissingInputIsOneLineAndExitCodeOne() {
-    Outcome stats = run("stats", "--in", tmp.resolve("nowhere").toString(), "--warehouse", warehouse);
+    CliRun stats = run("stats", "--in", tmp.resolve("nowhere").toString(), "--warehouse", warehouse);
     assertThat(stats.code()).isEqualTo(Main.FAILED);
     assertThat(stats.err().strip()).isEqualTo("error: input " + tmp.resolve("nowhere") + " does not exist");
   }
 
   @Test
   void aBadRunIdIsAUsageError() {
-    Outcome stats = run("stats", "--in", files, "--run-id", "../escape");
+    CliRun stats = run("stats", "--in", files, "--run-id", "../escape");
     assertThat(stats.code()).isEqualTo(Main.USAGE);
     assertThat(stats.err()).startsWith("error: --run-id '../escape' must be 1 to 128 letters");
   }

@@ -1,5 +1,6 @@
 package io.npystats.cli;
 
+import static io.npystats.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.engine.Phase;
@@ -21,17 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CompareCommandTest {
   @TempDir Path tmp;
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   static void assertUsage(String message, String... args) {
-    Outcome o = run(args);
+    CliRun o = run(args);
     assertThat(o.code()).as(o.err()).isEqualTo(Main.USAGE);
     assertThat(o.err().lines().toList())
         .containsExactly("error: " + message, "Try 'npystats compare --help' for usage.");
@@ -62,7 +55,7 @@ class CompareCommandTest {
     SharedSpark.spark();
     String warehouse = tmp.resolve("warehouse").toString();
     Path report = tmp.resolve("report");
-    Outcome o = run("compare", "--files", "6", "--samples", "2000", "--workers", "2,1",
+    CliRun o = run("compare", "--files", "6", "--samples", "2000", "--workers", "2,1",
         "--engines", "threads,thread-per-file,processes", "--work", tmp.resolve("work").toString(),
         "--warehouse", warehouse, "--report", report.toString(), "--run-id", "cli-1");
     assertThat(o.code()).as(o.err()).isZero();
@@ -85,7 +78,7 @@ class CompareCommandTest {
     assertThat(Files.readString(report.resolve("report.md")))
         .contains("| processes | 2 | 6 |").contains("- **processes**: W child JVMs share nothing");
 
-    Outcome sql = run("sql", "--warehouse", warehouse, "--format", "csv",
+    CliRun sql = run("sql", "--warehouse", warehouse, "--format", "csv",
         "SELECT engine, workers, count(*) AS runs, sum(CAST(warmup AS INT)) AS warmups, max(files) AS files"
             + " FROM benchmarks WHERE run_id = 'cli-1' GROUP BY engine, workers ORDER BY engine, workers");
     assertThat(sql.code()).as(sql.err()).isZero();
@@ -93,11 +86,11 @@ class CompareCommandTest {
         "processes,1,2,1,6", "processes,2,2,1,6", "sequential,1,2,1,6", "thread-per-file,6,2,1,6",
         "threads,1,2,1,6", "threads,2,2,1,6");
 
-    Outcome again = run("compare", "--files", "6", "--samples", "2000", "--workers", "2",
+    CliRun again = run("compare", "--files", "6", "--samples", "2000", "--workers", "2",
         "--engines", "threads", "--work", tmp.resolve("work").toString(), "--warehouse", warehouse,
         "--report", tmp.resolve("report-2").toString(), "--run-id", "cli-2", "--repeats", "2");
     assertThat(again.code()).as(again.err()).isZero();
-    Outcome history = run("sql", "--warehouse", warehouse, "--format", "csv",
+    CliRun history = run("sql", "--warehouse", warehouse, "--format", "csv",
         "SELECT run_id, count(*) AS rows FROM benchmarks GROUP BY run_id ORDER BY run_id");
     assertThat(history.out().lines().toList()).containsExactly("run_id,rows", "cli-1,12", "cli-2,6");
   }
@@ -105,7 +98,7 @@ class CompareCommandTest {
   @Test
   void refusedInputFilesAreTheSameForEveryEngineAndExitCodeOne() {
     SharedSpark.spark();
-    Outcome o = run("compare", "--in", Fixtures.dir().resolve("*.npy").toString(), "--workers", "2",
+    CliRun o = run("compare", "--in", Fixtures.dir().resolve("*.npy").toString(), "--workers", "2",
         "--engines", "threads,processes", "--warehouse", tmp.resolve("warehouse").toString(),
         "--report", tmp.resolve("report").toString());
     assertThat(o.code()).as(o.err()).isEqualTo(Main.FAILED);
@@ -139,7 +132,7 @@ class CompareCommandTest {
     assertThat(tmp.resolve("work/generate")).isEmptyDirectory();
 
     SharedSpark.spark();
-    Outcome sql = run("sql", "--warehouse", warehouse, "--format", "csv",
+    CliRun sql = run("sql", "--warehouse", warehouse, "--format", "csv",
         "SELECT phase, count(*) AS rows, min(speedup) > 0 AS positive FROM benchmarks"
             + " WHERE run_id = 'both-1' GROUP BY phase ORDER BY phase");
     assertThat(sql.out().lines().toList()).containsExactly("phase,rows,positive", "generate,6,true",

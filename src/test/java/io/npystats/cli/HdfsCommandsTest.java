@@ -1,13 +1,12 @@
 package io.npystats.cli;
 
+import static io.npystats.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.spark.GenerateJob;
 import io.npystats.testing.SharedSpark;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,21 +58,13 @@ class HdfsCommandsTest {
     }
   }
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   @Test
   void generateStatsAndSqlWorkOnHdfs() throws IOException {
     String files = hdfs + "/data/files";
     String warehouse = hdfs + "/data/warehouse";
 
-    Outcome gen = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "11",
+    CliRun gen = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "11",
         "--partitions", "3");
     assertThat(gen.code()).as(gen.err()).isZero();
     assertThat(gen.out()).contains("generate: 6 files in " + files + " (6 written, 0 already complete)");
@@ -92,11 +83,11 @@ class HdfsCommandsTest {
     assertThat(names).containsExactlyInAnyOrder("file_0.npy", "file_1.npy", "file_2.npy", "file_3.npy",
         "file_4.npy", "file_5.npy");
 
-    Outcome again = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "11");
+    CliRun again = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "11");
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.out()).contains("(0 written, 6 already complete)");
 
-    Outcome stats = run("stats", "--in", files, "--warehouse", warehouse, "--run-id", "on-hdfs");
+    CliRun stats = run("stats", "--in", files, "--warehouse", warehouse, "--run-id", "on-hdfs");
     assertThat(stats.code()).as(stats.err()).isZero();
     assertThat(stats.out())
         .contains("stats: 6 files (6 ok, 0 failed), 15,000 samples")
@@ -104,7 +95,7 @@ class HdfsCommandsTest {
     assertThat(fs.exists(new org.apache.hadoop.fs.Path(warehouse + "/file_stats/run_id=on-hdfs")))
         .isTrue();
 
-    Outcome sql = run("sql", "--warehouse", warehouse, "--format", "csv",
+    CliRun sql = run("sql", "--warehouse", warehouse, "--format", "csv",
         "SELECT path, status, n FROM file_stats WHERE run_id = 'on-hdfs' ORDER BY path");
     assertThat(sql.code()).as(sql.err()).isZero();
     List<String> expected = new ArrayList<>(List.of("path,status,n"));
@@ -113,7 +104,7 @@ class HdfsCommandsTest {
     }
     assertThat(sql.out().lines()).containsExactlyElementsOf(expected);
 
-    Outcome runs = run("sql", "--warehouse", warehouse, "--format", "json",
+    CliRun runs = run("sql", "--warehouse", warehouse, "--format", "json",
         "SELECT run_id, input, files, failed FROM runs");
     assertThat(runs.out().strip()).isEqualTo(
         "{\"run_id\":\"on-hdfs\",\"input\":\"" + files + "\",\"files\":6,\"failed\":0}");
@@ -125,7 +116,7 @@ class HdfsCommandsTest {
     try (var out = fs.create(new org.apache.hadoop.fs.Path(dir + "/half.npy"))) {
       out.write(Files.readAllBytes(io.npystats.testing.Fixtures.dir().resolve("truncated_data.npy")));
     }
-    Outcome stats = run("stats", "--in", dir, "--warehouse", hdfs + "/broken-warehouse",
+    CliRun stats = run("stats", "--in", dir, "--warehouse", hdfs + "/broken-warehouse",
         "--run-id", "broken");
     assertThat(stats.code()).isEqualTo(Main.FAILED);
     assertThat(stats.err()).contains("1 file(s) refused; each has a row with status 'error':")

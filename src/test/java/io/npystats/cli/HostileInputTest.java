@@ -1,5 +1,6 @@
 package io.npystats.cli;
 
+import static io.npystats.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.spark.Tables;
@@ -7,8 +8,6 @@ import io.npystats.testing.Fixtures;
 import io.npystats.testing.Fixtures.Expected;
 import io.npystats.testing.SharedSpark;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,14 +76,6 @@ class HostileInputTest {
     spark = SharedSpark.spark();
   }
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   static List<Row> rows(String warehouse, String runId) {
     return spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
@@ -107,7 +98,7 @@ class HostileInputTest {
     }
     String warehouse = tmp.resolve("fixtures-warehouse").toString();
 
-    Outcome stats = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", "hostile");
+    CliRun stats = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", "hostile");
 
     int refused = REFUSALS.size();
     int ok = manifest.size() - refused;
@@ -153,7 +144,7 @@ class HostileInputTest {
     }
     String warehouse = tmp.resolve("ten-thousand-warehouse").toString();
 
-    Outcome stats = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", "broken");
+    CliRun stats = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", "broken");
 
     assertThat(stats.code()).isEqualTo(Main.FAILED);
     assertThat(stats.out()).contains("stats: 10,000 files (0 ok, 10,000 failed), 0 samples");
@@ -196,13 +187,13 @@ class HostileInputTest {
     Path files = base.resolve("files  two spaces");
     String warehouse = base.resolve("ware house").toString();
 
-    Outcome gen = run("generate", "--out", files.toString(), "--files", "3", "--samples", "500",
+    CliRun gen = run("generate", "--out", files.toString(), "--files", "3", "--samples", "500",
         "--seed", "4", "--partitions", "2");
     assertThat(gen.code()).as(gen.err()).isZero();
     assertThat(gen.out()).contains("generate: 3 files in file:" + files + " (3 written, 0 already complete)");
     Files.copy(files.resolve("file_0.npy"), files.resolve("ñame wïth späces – 数据 #1 %20.npy"));
 
-    Outcome stats = run("stats", "--in", files.toString(), "--warehouse", warehouse, "--run-id", "names");
+    CliRun stats = run("stats", "--in", files.toString(), "--warehouse", warehouse, "--run-id", "names");
     assertThat(stats.code()).as(stats.err()).isZero();
     assertThat(stats.out()).contains("stats: 4 files (4 ok, 0 failed), 2,000 samples");
 
@@ -214,7 +205,7 @@ class HostileInputTest {
     assertThat(rows).extracting(r -> r.<String>getAs("status")).containsOnly("ok");
     assertThat(rows.get(3).<Double>getAs("mean")).isEqualTo(rows.get(0).<Double>getAs("mean"));
 
-    Outcome sql = run("sql", "--warehouse", warehouse, "--format", "csv",
+    CliRun sql = run("sql", "--warehouse", warehouse, "--format", "csv",
         "SELECT path FROM file_stats WHERE path LIKE '%数据 #1 \\%20%'");
     assertThat(sql.code()).as(sql.err()).isZero();
     assertThat(sql.out().lines()).containsExactly("path",

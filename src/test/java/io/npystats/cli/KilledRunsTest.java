@@ -1,5 +1,6 @@
 package io.npystats.cli;
 
+import static io.npystats.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.spark.GenerateJob;
@@ -7,8 +8,6 @@ import io.npystats.spark.Tables;
 import io.npystats.testing.ChildJvm;
 import io.npystats.testing.SharedSpark;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,14 +38,6 @@ class KilledRunsTest {
     spark = SharedSpark.spark();
   }
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   static ChildJvm child(Path log) {
     return ChildJvm.logTo(log, "1g")
@@ -63,7 +54,7 @@ class KilledRunsTest {
     GenerateJob.run(spark, in.toString(), files, 8, 21, 4);
     String warehouse = tmp.resolve("warehouse").toString();
     Path table = tmp.resolve("warehouse").resolve(Tables.FILE_STATS);
-    Outcome earlier = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", "earlier");
+    CliRun earlier = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", "earlier");
     assertThat(earlier.code()).as(earlier.err()).isZero();
 
     // The kill must land between the start of the table write (Spark's staging folder appears in
@@ -98,7 +89,7 @@ class KilledRunsTest {
     assertThat(runsOf(warehouse, killed)).as("runs rows of the killed run").isZero();
 
     for (int rerun = 1; rerun <= 2; rerun++) {
-      Outcome again = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", killed);
+      CliRun again = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", killed);
       assertThat(again.code()).as(again.err()).isZero();
       Dataset<Row> now = spark.read().parquet(table.toString());
       Dataset<Row> rows = now.where("run_id = '" + killed + "'");
@@ -145,7 +136,7 @@ class KilledRunsTest {
     Random random = new Random(seed);
     String[] args = {"--files", "400", "--samples", "40000", "--seed", "77", "--partitions", "4"};
     Path reference = tmp.resolve("reference");
-    Outcome whole = run(concat(new String[] {"generate", "--out", reference.toString()}, args));
+    CliRun whole = run(concat(new String[] {"generate", "--out", reference.toString()}, args));
     assertThat(whole.code()).as(whole.err()).isZero();
 
     Path resumed = tmp.resolve("resumed");
@@ -174,7 +165,7 @@ class KilledRunsTest {
     String what = "seed " + seed + " (rerun with -Dnpystats.kill.seed=" + seed + "): " + interrupted;
     assertThat(interrupted).as("a kill while generating, in 3 tries; %s", what).isNotNull();
 
-    Outcome rerun = run(concat(new String[] {"generate", "--out", resumed.toString()}, args));
+    CliRun rerun = run(concat(new String[] {"generate", "--out", resumed.toString()}, args));
     assertThat(rerun.code()).as(rerun.err()).isZero();
     assertThat(rerun.out()).as(what).containsPattern(
         "generate: 400 files in file:\\S+ \\([0-9]+ written, [0-9]+ already complete");
