@@ -29,6 +29,7 @@ public final class GenerateFile {
   private final Path dir;
   private final long seed;
   private final long samples;
+  private final long fileLength;
   private final double[] values = new double[CHUNK];
   private FileTarget target;
 
@@ -40,6 +41,7 @@ public final class GenerateFile {
     this.dir = new Path(dir);
     this.seed = seed;
     this.samples = samples;
+    this.fileLength = NpyWriter.fileLength(samples);
   }
 
   public static String fileName(long index) {
@@ -48,7 +50,7 @@ public final class GenerateFile {
 
   /** The length every generated file has: numpy's 128-byte header, then 8 bytes a sample. */
   public long fileLength() {
-    return NpyWriter.fileLength(samples);
+    return fileLength;
   }
 
   /** Writes file {@code index}, or keeps it where a complete one is already there. */
