@@ -69,8 +69,19 @@ if [[ $master == spark://127.0.0.1* || $master == spark://localhost* ]] && [[ -f
   spark_options=(--properties-file "$cluster_conf" --load-spark-defaults "${spark_options[@]}")
 fi
 
+# A command runs Spark's own code briefly and the per-file kernel for every sample. The driver
+# JVM (which also runs the tasks in local mode) keeps the optimising compiler (C2) for the
+# kernel and gives the rest the quick one (C1): on a few cores, C2 compiling Spark's start-up
+# code competes with the tasks for the cores, and the short-lived code gains little from it.
+# NPYSTATS_JIT=default keeps the JVM's usual compilation.
+driver_java_options=() jit_conf=()
+if [[ ${NPYSTATS_JIT:-} != default ]]; then
+  driver_java_options=(-XX:+UnlockDiagnosticVMOptions "-XX:CompilerDirectivesFile=$ROOT/conf/compiler-directives.json")
+  jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[0]} \"${driver_java_options[1]}\"")
+fi
+
 submit_args=(--master "$master" --driver-memory "$driver_memory" --class io.npystats.cli.Main
-             "${spark_options[@]}" "$JAR" "$@")
+             "${jit_conf[@]}" "${spark_options[@]}" "$JAR" "$@")
 
 spark_submit=${SPARK_HOME:+$SPARK_HOME/bin/spark-submit}
 [[ -x ${spark_submit:-} ]] || spark_submit=$(command -v spark-submit || true)
@@ -81,7 +92,7 @@ fi
 # Without a Spark installation: SparkSubmit itself, in this JVM. In client mode it cannot resize
 # its own heap, so the driver memory becomes -Xmx here; Java 17 needs the opens Spark relies on.
 read -ra java_opens < <(sed -n 's|.*<spark.java.opens>\(.*\)</spark.java.opens>.*|\1|p' "$ROOT/pom.xml")
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${java_opens[@]}" "-Xmx${driver_memory%[bB]}" \
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${java_opens[@]}" "${driver_java_options[@]}" "-Xmx${driver_memory%[bB]}" \
   "-Dlog4j2.configurationFile=$SPARK_CONF_DIR/log4j2.properties" \
   -cp "$SPARK_CONF_DIR:$JAR:$ROOT/target/lib/*" \
   org.apache.spark.deploy.SparkSubmit "${submit_args[@]}"
