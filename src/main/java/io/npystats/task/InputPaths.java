@@ -80,13 +80,16 @@ public final class InputPaths {
    */
   private static void listLocal(RawLocalFileSystem fs, Path dir, List<String> files)
       throws IOException {
+    // The folder's own scheme: a file system that extends the local one keeps its name. A name
+    // from a listing holds no '/', so "folder/name" is already the path Hadoop's Path would
+    // normalise it to; building one Path per file cost more than the listing itself.
+    String folder = dir.toString();
+    String prefix = folder.endsWith("/") ? folder : folder + "/";
     try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(fs.pathToFile(dir).toPath())) {
       for (java.nio.file.Path entry : entries) {
         String name = entry.getFileName().toString();
         if (isVisible(name) && !Files.isDirectory(entry)) {
-          // The folder's own scheme: a file system that extends the local one keeps its name.
-          String local = new Path(entry.toUri()).toUri().getPath();
-          files.add(new Path(dir.toUri().getScheme(), dir.toUri().getAuthority(), local).toString());
+          files.add(prefix + name);
         }
       }
     }

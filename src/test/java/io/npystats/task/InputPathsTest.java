@@ -35,6 +35,23 @@ class InputPathsTest {
   }
 
   @Test
+  void aFolderGivesThePathsHadoopWouldForAwkwardNames() throws Exception {
+    String[] names = {"a b.npy", "hash#1.npy", "pct%20.npy", "colon:1.npy", "m\u00e9t\u00e9o.npy",
+        "q?.npy", "brace{x}.npy"};
+    Path awkward = Files.createDirectories(dir.resolve("awk ward"));
+    for (String name : names) {
+      Files.writeString(awkward.resolve(name), "x");
+    }
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (String name : names) {
+      // Path(parent, child) refuses a name with a colon; the three-part constructor takes any.
+      expected.add(new org.apache.hadoop.fs.Path("file", null, awkward + "/" + name).toString());
+    }
+    expected.sort(null);
+    assertThat(InputPaths.list(awkward.toString(), conf)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void aBrokenLinkIsListedSoThatItGetsARow() throws Exception {
     Files.createSymbolicLink(dir.resolve("file_4.npy"), dir.resolve("deleted.npy"));
     assertThat(InputPaths.list(dir.toString(), conf)).contains(uri("file_4.npy"));
