@@ -68,7 +68,11 @@ public final class Stores {
    *     message is one of {@link #NO_SUCH_FILE}, {@link #IS_DIRECTORY}, {@link #NOT_REGULAR}
    */
   public static ReadableFile openForRead(Path path, Configuration conf) throws IOException {
-    FileSystem fs = of(path, conf);
+    return openForRead(path, of(path, conf));
+  }
+
+  /** {@link #openForRead(Path, Configuration)} on the file system {@link #of} gave for the path. */
+  public static ReadableFile openForRead(Path path, FileSystem fs) throws IOException {
     if (fs instanceof RawLocalFileSystem raw) {
       java.nio.file.Path local = raw.pathToFile(path).toPath();
       BasicFileAttributes attributes;

@@ -6,7 +6,10 @@ import io.npystats.npy.NpyReader;
 import io.npystats.stats.StreamingStats;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -19,6 +22,8 @@ public final class SummarizeFile {
 
   private final Configuration conf;
   private final NpyReader reader;
+  private FileSystem fileSystem;
+  private URI fileSystemUri;
 
   public SummarizeFile(Configuration conf) {
     this(conf, NpyReader.DEFAULT_BUFFER_BYTES);
@@ -59,13 +64,28 @@ public final class SummarizeFile {
   }
 
   private FileSummary read(String path, long start, long[] length) throws IOException {
-    try (Stores.ReadableFile file = Stores.openForRead(new Path(path), conf)) {
+    Path location = new Path(path);
+    try (Stores.ReadableFile file = Stores.openForRead(location, fileSystemOf(location))) {
       length[0] = file.length();
       StreamingStats stats = new StreamingStats();
       NpyHeader header = reader.read(file.channel(), file.length(), stats::add);
       return FileSummary.ok(path, header.dtype().descr(), header.shapeString(), stats,
           file.length(), seconds(start));
     }
+  }
+
+  /**
+   * The file system of {@code path}, kept while paths stay on it: looking one up costs a user
+   * lookup in Hadoop's cache each time, as much as the rest of opening a file.
+   */
+  private FileSystem fileSystemOf(Path path) throws IOException {
+    URI uri = path.toUri();
+    if (fileSystem == null || !Objects.equals(uri.getScheme(), fileSystemUri.getScheme())
+        || !Objects.equals(uri.getAuthority(), fileSystemUri.getAuthority())) {
+      fileSystem = Stores.of(path, conf);
+      fileSystemUri = uri;
+    }
+    return fileSystem;
   }
 
   private static double seconds(long startNanos) {
