@@ -2,6 +2,7 @@ package io.npystats.cli;
 
 import io.npystats.spark.GenerateJob;
 import io.npystats.spark.SparkSessions;
+import io.npystats.task.GenerateFile;
 import io.npystats.task.Stores;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -43,6 +44,12 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Spark partitions (default: 4 per core of the cluster, at most one per file).")
   Integer partitions;
 
+  @Option(names = "--direct-io", negatable = true, paramLabel = "BOOLEAN",
+      description = "Write local files past the page cache, with direct I/O (default: on where the"
+          + " file system allows it, unless spark.hadoop." + GenerateFile.DIRECT_IO + " is false)."
+          + " --no-direct-io leaves the new files cached in memory for a stats run that follows.")
+  Boolean directIo;
+
   @Override
   public Integer call() throws Exception {
     Checks.inRange(spec, "--files", files, 1, 100_000_000);
@@ -58,7 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
       SparkSessions.warmUp(spark);
       dir = Stores.qualify(dir, spark.sparkContext().hadoopConfiguration());
       int p = partitions != null ? partitions : spark.sparkContext().defaultParallelism() * 4;
-      GenerateJob.Result r = GenerateJob.run(spark, dir, files, samples, seed, p);
+      GenerateJob.Result r = GenerateJob.run(spark, dir, files, samples, seed, p, directIo);
       print(w, dir, r);
       return Main.OK;
     }

@@ -37,8 +37,21 @@ public final class GenerateJob {
 
   public static Result run(SparkSession spark, String out, long files, long samples, long seed,
       int partitions) throws IOException {
+    return run(spark, out, files, samples, seed, partitions, null);
+  }
+
+  /**
+   * @param directIo whether local files are written past the page cache; null leaves it to the
+   *     session's {@link GenerateFile#DIRECT_IO} setting, which defaults to true
+   */
+  public static Result run(SparkSession spark, String out, long files, long samples, long seed,
+      int partitions, Boolean directIo) throws IOException {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    if (directIo != null) {
+      hadoop = new Configuration(hadoop);
+      hadoop.setBoolean(GenerateFile.DIRECT_IO, directIo);
+    }
     Path dir = new Path(out);
     Stores.of(dir, hadoop).mkdirs(dir);
     int removed = GenerateFile.removeTemporaries(out, hadoop);

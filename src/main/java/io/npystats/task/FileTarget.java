@@ -2,6 +2,7 @@ package io.npystats.task;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +18,9 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * needs. A local folder is written with {@code java.nio} directly: Hadoop's local file system
  * sets permissions on every file it creates by starting a {@code chmod} process where its native
  * library is missing (as it is with the Maven jars), which costs more than writing the file.
- * Every other store goes through its Hadoop {@link FileSystem}.
+ * Local files are written with direct I/O unless {@link GenerateFile#DIRECT_IO} is false or the
+ * file system refuses it ({@link DirectFileOutputStream}). Every other store goes through its
+ * Hadoop {@link FileSystem}.
  */
 abstract class FileTarget {
   /** The target for {@code dir} on whichever store holds it. */
@@ -26,7 +29,7 @@ abstract class FileTarget {
     if (fs instanceof RawLocalFileSystem raw) {
       java.nio.file.Path local = raw.pathToFile(dir).toPath();
       Files.createDirectories(local);
-      return new Local(dir, local);
+      return new Local(dir, local, conf.getBoolean(GenerateFile.DIRECT_IO, true));
     }
     return new Hadoop(dir, fs);
   }
@@ -54,11 +57,18 @@ abstract class FileTarget {
   abstract void delete(String name) throws IOException;
 
   private static final class Local extends FileTarget {
-    private final java.nio.file.Path dir;
+    /** Holds a whole generated file of 100,000 samples, so that it takes one write. */
+    private static final int DIRECT_BUFFER_BYTES = 1 << 20;
 
-    Local(Path hadoopDir, java.nio.file.Path dir) {
+    private final java.nio.file.Path dir;
+    private boolean direct;
+    private int block;
+    private ByteBuffer buffer;
+
+    Local(Path hadoopDir, java.nio.file.Path dir, boolean direct) {
       super(hadoopDir);
       this.dir = dir;
+      this.direct = direct;
     }
 
     @Override
@@ -73,6 +83,19 @@ abstract class FileTarget {
 
     @Override
     OutputStream create(String name) throws IOException {
+      if (direct) {
+        try {
+          if (buffer == null) {
+            block = DirectFileOutputStream.blockSize(dir);
+            buffer = DirectFileOutputStream.buffer(DIRECT_BUFFER_BYTES, block);
+          }
+          return DirectFileOutputStream.create(dir.resolve(name), buffer, block);
+        } catch (IOException | UnsupportedOperationException e) {
+          // The file system takes no direct I/O (tmpfs, for one), so every file goes through the
+          // page cache. A failure with another cause happens again just below, and is reported.
+          direct = false;
+        }
+      }
       return Files.newOutputStream(dir.resolve(name));
     }
 

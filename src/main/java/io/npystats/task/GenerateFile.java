@@ -21,6 +21,13 @@ import org.apache.hadoop.fs.Path;
  * a retried or speculative task never writes into another's file. One instance per thread.
  */
 public final class GenerateFile {
+  /**
+   * Hadoop setting: whether local files are written with direct I/O, past the page cache
+   * (default true; set it with {@code --conf spark.hadoop.npystats.generate.direct-io=false} or
+   * {@code generate --no-direct-io}).
+   */
+  public static final String DIRECT_IO = "npystats.generate.direct-io";
+
   static final String TEMP_PREFIX = ".file_";
   static final String TEMP_SUFFIX = ".tmp";
   private static final int CHUNK = 16 * 1024;

@@ -65,6 +65,19 @@ class CommandsTest {
   }
 
   @Test
+  void generationThroughThePageCacheWritesTheSameFiles() throws Exception {
+    String buffered = tmp.resolve("buffered").toString();
+    CliRun gen = run("generate", "--out", buffered, "--files", "9", "--samples", "3000", "--seed", "3",
+        "--no-direct-io");
+    assertThat(gen.code()).as(gen.err()).isZero();
+    for (int i = 0; i < 9; i++) {
+      String name = "file_" + i + ".npy";
+      assertThat(Files.readAllBytes(Path.of(buffered, name))).as(name)
+          .isEqualTo(Files.readAllBytes(Path.of(files, name)));
+    }
+  }
+
+  @Test
   void aMissingInputIsOneLineAndExitCodeOne() {
     CliRun stats = run("stats", "--in", tmp.resolve("nowhere").toString(), "--warehouse", warehouse);
     assertThat(stats.code()).isEqualTo(Main.FAILED);

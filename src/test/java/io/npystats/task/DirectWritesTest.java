@@ -1,0 +1,100 @@
+package io.npystats.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectWritesTest {
+  @TempDir Path dir;
+
+  /** Whether this folder's file system takes direct I/O; the tests that need it skip otherwise. */
+  private static boolean directIoWorksIn(Path folder) {
+    try {
+      int block = DirectFileOutputStream.blockSize(folder);
+      Path probe = folder.resolve("probe");
+      DirectFileOutputStream.create(probe, DirectFileOutputStream.buffer(block, block), block).close();
+      Files.delete(probe);
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void everyLengthIsWrittenExactlyWhateverTheBlocksAndPieces() throws Exception {
+    assumeTrue(directIoWorksIn(dir), "the temporary folder's file system refuses direct I/O");
+    int block = DirectFileOutputStream.blockSize(dir);
+    ByteBuffer buffer = DirectFileOutputStream.buffer(4 * block, block);
+    Random random = new Random(7);
+    int[] lengths = {0, 1, block - 1, block, block + 1, 4 * block, 4 * block + 3, 13 * block + 77};
+    for (int length : lengths) {
+      byte[] expected = new byte[length];
+      random.nextBytes(expected);
+      Path file = dir.resolve("f" + length);
+      Files.write(file, new byte[3 * length + 5]); // an older, longer file is replaced
+      try (OutputStream out = DirectFileOutputStream.create(file, buffer, block)) {
+        for (int at = 0; at < length; ) {
+          int piece = Math.min(length - at, 1 + random.nextInt(3 * block));
+          if (piece == 1) {
+            out.write(expected[at]);
+          } else {
+            out.write(expected, at, piece);
+          }
+          at += piece;
+        }
+      }
+      assertThat(Files.readAllBytes(file)).as("length %d", length).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void directAndBufferedGenerationWriteTheSameBytes() throws Exception {
+    Configuration direct = new Configuration(false);
+    Configuration buffered = new Configuration(false);
+    buffered.setBoolean(GenerateFile.DIRECT_IO, false);
+    String a = dir.resolve("direct").toString();
+    String b = dir.resolve("buffered").toString();
+    GenerateFile viaDirect = new GenerateFile(direct, a, 3, 70_001);
+    GenerateFile viaBuffered = new GenerateFile(buffered, b, 3, 70_001);
+    for (int i = 0; i < 3; i++) {
+      viaDirect.apply(i);
+      viaBuffered.apply(i);
+      String name = GenerateFile.fileName(i);
+      assertThat(Files.size(Path.of(a, name))).isEqualTo(viaDirect.fileLength());
+      assertThat(Files.readAllBytes(Path.of(a, name))).isEqualTo(Files.readAllBytes(Path.of(b, name)));
+    }
+    try (var left = Files.list(Path.of(a))) {
+      assertThat(left).hasSize(3); // no temporaries
+    }
+  }
+
+  @Test
+  void aFileSystemWithoutDirectIoGetsBufferedWrites() throws Exception {
+    Path shm = Path.of("/dev/shm");
+    assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm) && !directIoWorksIn(shm),
+        "no writable file system that refuses direct I/O (tmpfs at /dev/shm) here");
+    Path folder = Files.createTempDirectory(shm, "npystats-test-");
+    try {
+      GenerateFile generate = new GenerateFile(new Configuration(false), folder.toString(), 1, 1000);
+      GeneratedFile file = generate.apply(0);
+      assertThat(file.written()).isTrue();
+      assertThat(Files.size(folder.resolve(GenerateFile.fileName(0)))).isEqualTo(generate.fileLength());
+    } finally {
+      try (var files = Files.list(folder)) {
+        for (Path p : (Iterable<Path>) files::iterator) {
+          Files.delete(p);
+        }
+      }
+      Files.delete(folder);
+    }
+  }
+}
