@@ -5,17 +5,24 @@
 #   bench/core.sh [FILES] [SAMPLES]            default 2000 x 100000 (1.6 GB under data/)
 #   PEERS=/path/to/bench bench/core.sh         where notebook_peer.py and limit.c are
 #                                              (default: ../shared/bench beside the checkout)
+#   ROUNDS=3 bench/core.sh                     rounds of every measurement; medians are reported
 #
-# Times are job times without Spark's start-up (the commands print both). The page cache is warm
-# for every stats reader: the folder is read once before the timed runs.
+# Times are job times without Spark's start-up (the commands print both); each npystats command
+# is a fresh JVM, as a user runs it. Every round runs all the contenders back to back, and the
+# medians over the rounds make the table. The page cache is warm for every stats reader: the
+# folder is read once before the stats rounds. Beside generate runs a floor that only writes:
+# two processes writing files of the same size with no samples to draw, which no generator on
+# this disk can beat.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FILES=${1:-2000}
 SAMPLES=${2:-100000}
+ROUNDS=${ROUNDS:-3}
 PEERS=${PEERS:-$ROOT/../shared/bench}
 DATA=$ROOT/data/bench-core
 OURS=$DATA/files
 THEIRS=$DATA/numpy
+FLOOR=$DATA/floor
 mkdir -p "$DATA"
 
 [[ -f $PEERS/notebook_peer.py && -f $PEERS/limit.c ]] || {
@@ -24,34 +31,68 @@ python3 -c 'import numpy' || { echo "bench/core.sh: needs python3 with numpy" >&
 gcc -O2 -pthread -o "$DATA/limit" "$PEERS/limit.c" -lm
 
 seconds_of() { sed -n "s/.*$1 \([0-9.]*\) s.*/\1/p" | head -1; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "== generate $FILES x $SAMPLES (fresh folders; numpy: one process, as the notebook does)"
-rm -rf "$OURS" "$THEIRS"
-gen_ours=$("$ROOT/submit.sh" generate --out "$OURS" --files "$FILES" --samples "$SAMPLES" --seed 1 2>/dev/null \
-  | tee /dev/stderr | sed -n 's/^ *\([0-9.]*\) s,.*/\1/p')
-mkdir -p "$THEIRS"
-gen_numpy=$(python3 "$PEERS/notebook_peer.py" "$THEIRS" "$FILES" "$SAMPLES" gen | tee /dev/stderr | awk '$1 == "gen" {print $3}')
-rm -rf "$THEIRS"
+# Writes FILES files of the generated size in two processes, through the page cache as np.save
+# does, and prints the seconds.
+write_floor() {
+  python3 - "$FLOOR" "$FILES" "$SAMPLES" <<'PY'
+import os, sys, time
+from multiprocessing import Process
+d, files, samples = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+os.makedirs(d, exist_ok=True)
+data = os.urandom(128 + 8 * samples)
+def write(part):
+    for i in range(part, files, 2):
+        with open(f"{d}/file_{i}.npy", "wb") as f:
+            f.write(data)
+t = time.perf_counter()
+workers = [Process(target=write, args=(p,)) for p in (0, 1)]
+for w in workers: w.start()
+for w in workers: w.join()
+print(f"{time.perf_counter() - t:.3f}")
+PY
+}
 
-echo "== stats, warm page cache"
-cat "$OURS"/*.npy > /dev/null
-stats_out=$("$ROOT/submit.sh" --master 'local[2]' stats --in "$OURS" --run-id bench-core 2>/dev/null | tee /dev/stderr)
-stats_ours=$(seconds_of job <<< "$stats_out")
+gen_ours=() gen_numpy=() gen_floor=()
+for round in $(seq "$ROUNDS"); do
+  echo "== generate $FILES x $SAMPLES, round $round of $ROUNDS (fresh folders; numpy: one process, as the notebook does)"
+  rm -rf "$OURS" "$THEIRS" "$FLOOR"
+  gen_ours+=("$("$ROOT/submit.sh" generate --out "$OURS" --files "$FILES" --samples "$SAMPLES" --seed 1 2>/dev/null \
+    | tee /dev/stderr | sed -n 's/^ *\([0-9.]*\) s,.*/\1/p')")
+  mkdir -p "$THEIRS"
+  gen_numpy+=("$(python3 "$PEERS/notebook_peer.py" "$THEIRS" "$FILES" "$SAMPLES" gen | tee /dev/stderr | awk '$1 == "gen" {print $3}')")
+  gen_floor+=("$(write_floor | tee /dev/stderr)")
+done
+rm -rf "$THEIRS" "$FLOOR"
+
 modes="seq threads pool"
 python3 -c 'import joblib' 2>/dev/null && modes="$modes joblib_procs joblib_threads"
-peer_out=$(python3 "$PEERS/notebook_peer.py" "$OURS" "$FILES" "$SAMPLES" $modes 2>&1 | tee /dev/stderr)
-best_numpy=$(awk 'NF == 5 && $2 ~ /^[0-9]+$/ && $3 > 0 { if (best == "" || $3 < best) { best = $3; mode = $1 } } END { print best, mode }' <<< "$peer_out")
-limit1=$("$DATA/limit" "$OURS" "$FILES" 1 | tee /dev/stderr | awk '{print $3}')
-limit2=$("$DATA/limit" "$OURS" "$FILES" 2 | tee /dev/stderr | awk '{print $3}')
+cat "$OURS"/*.npy > /dev/null
+stats_ours=() stats_numpy=() limit1=() limit2=()
+for round in $(seq "$ROUNDS"); do
+  echo "== stats, warm page cache, round $round of $ROUNDS"
+  stats_ours+=("$("$ROOT/submit.sh" --master 'local[2]' stats --in "$OURS" --run-id bench-core 2>/dev/null \
+    | tee /dev/stderr | seconds_of job)")
+  peer_out=$(python3 "$PEERS/notebook_peer.py" "$OURS" "$FILES" "$SAMPLES" $modes 2>&1 | tee /dev/stderr)
+  stats_numpy+=("$(awk 'NF == 5 && $2 ~ /^[0-9]+$/ && $3 > 0 { if (best == "" || $3 < best) { best = $3; mode = $1 } } END { print best ":" mode }' <<< "$peer_out")")
+  limit1+=("$("$DATA/limit" "$OURS" "$FILES" 1 | tee /dev/stderr | awk '{print $3}')")
+  limit2+=("$("$DATA/limit" "$OURS" "$FILES" 2 | tee /dev/stderr | awk '{print $3}')")
+done
 
-awk -v f="$FILES" -v go="$gen_ours" -v gn="$gen_numpy" -v so="$stats_ours" \
-    -v bn="${best_numpy% *}" -v bm="${best_numpy#* }" -v l1="$limit1" -v l2="$limit2" 'BEGIN {
-  printf "\n%-44s %10s %10s\n", "what", "seconds", "files/s"
-  printf "%-44s %10.2f %10.0f\n", "generate: npystats local[*]", go, f / go
-  printf "%-44s %10.2f %10.0f\n", "generate: numpy np.save loop", gn, f / gn
-  printf "%-44s %10.2f %10.0f\n", "stats: npystats local[2] (job time)", so, f / so
-  printf "%-44s %10.2f %10.0f\n", "stats: numpy best (" bm ")", bn, f / bn
-  printf "%-44s %10.2f %10.0f\n", "stats: limit.c 1 thread", l1, f / l1
-  printf "%-44s %10.2f %10.0f\n", "stats: limit.c 2 threads", l2, f / l2
+best_modes=$(printf '%s\n' "${stats_numpy[@]}" | cut -d: -f2 | sort | uniq -c | sort -rn | awk '{ printf "%s%s", sep, $2; sep = "/" }')
+awk -v f="$FILES" -v r="$ROUNDS" -v go="$(median <<< "${gen_ours[*]}")" -v gn="$(median <<< "${gen_numpy[*]}")" \
+    -v gf="$(median <<< "${gen_floor[*]}")" -v so="$(median <<< "${stats_ours[*]}")" \
+    -v bn="$(printf '%s\n' "${stats_numpy[@]}" | cut -d: -f1 | median)" -v bm="$best_modes" \
+    -v l1="$(median <<< "${limit1[*]}")" -v l2="$(median <<< "${limit2[*]}")" 'BEGIN {
+  printf "\nmedians of %d rounds\n%-52s %10s %10s\n", r, "what", "seconds", "files/s"
+  printf "%-52s %10.2f %10.0f\n", "generate: npystats local[*]", go, f / go
+  printf "%-52s %10.2f %10.0f\n", "generate: numpy np.save loop", gn, f / gn
+  printf "%-52s %10.2f %10.0f\n", "generate: write-only floor (2 processes, no samples)", gf, f / gf
+  printf "%-52s %10.2f %10.0f\n", "stats: npystats local[2] (job time)", so, f / so
+  printf "%-52s %10.2f %10.0f\n", "stats: numpy best (" bm ")", bn, f / bn
+  printf "%-52s %10.2f %10.0f\n", "stats: limit.c 1 thread", l1, f / l1
+  printf "%-52s %10.2f %10.0f\n", "stats: limit.c 2 threads", l2, f / l2
   printf "\nratios (target): generate / numpy %.2fx (>= 4), stats / best numpy %.2fx (>= 2), stats / limit.c 2 threads %.2fx (>= 0.5)\n", gn / go, bn / so, l2 / so
+  printf "generate over the write-only floor: %.2fx\n", go / gf
 }'

@@ -45,9 +45,9 @@ final class GenerateCommand implements Callable<Integer> {
   Integer partitions;
 
   @Option(names = "--direct-io", negatable = true, paramLabel = "BOOLEAN",
-      description = "Write local files past the page cache, with direct I/O (default: on where the"
-          + " file system allows it, unless spark.hadoop." + GenerateFile.DIRECT_IO + " is false)."
-          + " --no-direct-io leaves the new files cached in memory for a stats run that follows.")
+      description = "Write local files past the page cache, with direct I/O, where the file system"
+          + " allows it: for data sets larger than memory, which would otherwise evict everything"
+          + " else cached (default: off, or spark.hadoop." + GenerateFile.DIRECT_IO + ").")
   Boolean directIo;
 
   @Override

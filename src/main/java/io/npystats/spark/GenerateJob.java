@@ -42,7 +42,7 @@ public final class GenerateJob {
 
   /**
    * @param directIo whether local files are written past the page cache; null leaves it to the
-   *     session's {@link GenerateFile#DIRECT_IO} setting, which defaults to true
+   *     session's {@link GenerateFile#DIRECT_IO} setting, which defaults to false
    */
   public static Result run(SparkSession spark, String out, long files, long samples, long seed,
       int partitions, Boolean directIo) throws IOException {

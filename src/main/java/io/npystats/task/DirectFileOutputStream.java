@@ -13,10 +13,10 @@ import java.nio.file.StandardOpenOption;
  * Writes a new local file with direct I/O ({@code O_DIRECT}): from an aligned buffer straight to
  * the disk, past the page cache.
  *
- * <p>Generated files are written once and not read back by the writer. Through the page cache
- * every file first takes fresh memory pages, which the kernel must find, zero and later write
- * back, and at the reference scale (80 GB) it evicts everything else cached; direct writes cost
- * none of that. Direct I/O moves whole blocks only, so the last block is padded with zeros and
+ * <p>Generated files are written once and not read back by the writer. Through the page cache, a
+ * data set larger than memory (the reference scale is 80 GB) evicts everything else cached, and
+ * the command ends with gigabytes still to be written back; a direct write is on the disk when it
+ * returns. Direct I/O moves whole blocks only, so the last block is padded with zeros and
  * the file truncated to its true length on {@link #close}.
  */
 final class DirectFileOutputStream extends OutputStream {

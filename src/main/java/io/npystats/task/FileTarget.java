@@ -18,8 +18,9 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * needs. A local folder is written with {@code java.nio} directly: Hadoop's local file system
  * sets permissions on every file it creates by starting a {@code chmod} process where its native
  * library is missing (as it is with the Maven jars), which costs more than writing the file.
- * Local files are written with direct I/O unless {@link GenerateFile#DIRECT_IO} is false or the
- * file system refuses it ({@link DirectFileOutputStream}). Every other store goes through its
+ * Local files go through the page cache, as {@code np.save} writes them, or with direct I/O where
+ * {@link GenerateFile#DIRECT_IO} asks for it and the file system allows it
+ * ({@link DirectFileOutputStream}). Every other store goes through its
  * Hadoop {@link FileSystem}.
  */
 abstract class FileTarget {
@@ -29,7 +30,7 @@ abstract class FileTarget {
     if (fs instanceof RawLocalFileSystem raw) {
       java.nio.file.Path local = raw.pathToFile(dir).toPath();
       Files.createDirectories(local);
-      return new Local(dir, local, conf.getBoolean(GenerateFile.DIRECT_IO, true));
+      return new Local(dir, local, conf.getBoolean(GenerateFile.DIRECT_IO, false));
     }
     return new Hadoop(dir, fs);
   }

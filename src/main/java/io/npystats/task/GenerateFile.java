@@ -23,8 +23,9 @@ import org.apache.hadoop.fs.Path;
 public final class GenerateFile {
   /**
    * Hadoop setting: whether local files are written with direct I/O, past the page cache
-   * (default true; set it with {@code --conf spark.hadoop.npystats.generate.direct-io=false} or
-   * {@code generate --no-direct-io}).
+   * (default false; set it with {@code --conf spark.hadoop.npystats.generate.direct-io=true} or
+   * {@code generate --direct-io}). Worth it for data sets larger than memory, which would
+   * otherwise evict everything else cached; a smaller set is best left cached for stats.
    */
   public static final String DIRECT_IO = "npystats.generate.direct-io";
 

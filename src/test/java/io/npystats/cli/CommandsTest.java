@@ -65,14 +65,14 @@ class CommandsTest {
   }
 
   @Test
-  void generationThroughThePageCacheWritesTheSameFiles() throws Exception {
-    String buffered = tmp.resolve("buffered").toString();
-    CliRun gen = run("generate", "--out", buffered, "--files", "9", "--samples", "3000", "--seed", "3",
-        "--no-direct-io");
+  void generationWithDirectIoWritesTheSameFiles() throws Exception {
+    String direct = tmp.resolve("direct").toString();
+    CliRun gen = run("generate", "--out", direct, "--files", "9", "--samples", "3000", "--seed", "3",
+        "--direct-io");
     assertThat(gen.code()).as(gen.err()).isZero();
     for (int i = 0; i < 9; i++) {
       String name = "file_" + i + ".npy";
-      assertThat(Files.readAllBytes(Path.of(buffered, name))).as(name)
+      assertThat(Files.readAllBytes(Path.of(direct, name))).as(name)
           .isEqualTo(Files.readAllBytes(Path.of(files, name)));
     }
   }

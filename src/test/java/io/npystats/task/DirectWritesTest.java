@@ -59,8 +59,8 @@ class DirectWritesTest {
   @Test
   void directAndBufferedGenerationWriteTheSameBytes() throws Exception {
     Configuration direct = new Configuration(false);
+    direct.setBoolean(GenerateFile.DIRECT_IO, true);
     Configuration buffered = new Configuration(false);
-    buffered.setBoolean(GenerateFile.DIRECT_IO, false);
     String a = dir.resolve("direct").toString();
     String b = dir.resolve("buffered").toString();
     GenerateFile viaDirect = new GenerateFile(direct, a, 3, 70_001);
@@ -84,7 +84,9 @@ class DirectWritesTest {
         "no writable file system that refuses direct I/O (tmpfs at /dev/shm) here");
     Path folder = Files.createTempDirectory(shm, "npystats-test-");
     try {
-      GenerateFile generate = new GenerateFile(new Configuration(false), folder.toString(), 1, 1000);
+      Configuration direct = new Configuration(false);
+      direct.setBoolean(GenerateFile.DIRECT_IO, true);
+      GenerateFile generate = new GenerateFile(direct, folder.toString(), 1, 1000);
       GeneratedFile file = generate.apply(0);
       assertThat(file.written()).isTrue();
       assertThat(Files.size(folder.resolve(GenerateFile.fileName(0)))).isEqualTo(generate.fileLength());
