@@ -9,7 +9,7 @@
 #
 # Times are job times without Spark's start-up (the commands print both); each npystats command
 # is a fresh JVM, as a user runs it. Every round runs all the contenders back to back, and the
-# medians over the rounds make the table. The page cache is warm for every stats reader: the
+# medians over the rounds make the table; generate's contenders take turns going first. The page cache is warm for every stats reader: the
 # folder is read once before the stats rounds. Beside generate runs a floor that only writes:
 # two processes writing files of the same size with no samples to draw, which no generator on
 # this disk can beat.
@@ -34,7 +34,7 @@ seconds_of() { sed -n "s/.*$1 \([0-9.]*\) s.*/\1/p" | head -1; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Writes FILES files of the generated size in two processes, through the page cache as np.save
-# does, and prints the seconds.
+# does, and prints the seconds: the floor for generate on this disk, since it draws no samples.
 write_floor() {
   python3 - "$FLOOR" "$FILES" "$SAMPLES" <<'PY'
 import os, sys, time
@@ -54,15 +54,29 @@ print(f"{time.perf_counter() - t:.3f}")
 PY
 }
 
-gen_ours=() gen_numpy=() gen_floor=()
-for round in $(seq "$ROUNDS"); do
-  echo "== generate $FILES x $SAMPLES, round $round of $ROUNDS (fresh folders; numpy: one process, as the notebook does)"
-  rm -rf "$OURS" "$THEIRS" "$FLOOR"
+run_gen_ours() {
+  rm -rf "$OURS"
   gen_ours+=("$("$ROOT/submit.sh" generate --out "$OURS" --files "$FILES" --samples "$SAMPLES" --seed 1 2>/dev/null \
     | tee /dev/stderr | sed -n 's/^ *\([0-9.]*\) s,.*/\1/p')")
-  mkdir -p "$THEIRS"
+}
+run_gen_numpy() {
+  rm -rf "$THEIRS" && mkdir -p "$THEIRS"
   gen_numpy+=("$(python3 "$PEERS/notebook_peer.py" "$THEIRS" "$FILES" "$SAMPLES" gen | tee /dev/stderr | awk '$1 == "gen" {print $3}')")
+}
+run_gen_floor() {
+  rm -rf "$FLOOR"
   gen_floor+=("$(write_floor | tee /dev/stderr)")
+}
+# Each contender deletes its own folder just before it writes, and the order turns every round:
+# on this kind of machine a write right after another, or after a large delete, can cost several
+# times what it costs a minute later, and no contender should always draw the same position.
+contenders=(run_gen_ours run_gen_numpy run_gen_floor)
+gen_ours=() gen_numpy=() gen_floor=()
+for round in $(seq "$ROUNDS"); do
+  echo "== generate $FILES x $SAMPLES, round $round of $ROUNDS (numpy: one process, as the notebook does)"
+  for k in 0 1 2; do
+    "${contenders[(round - 1 + k) % 3]}"
+  done
 done
 rm -rf "$THEIRS" "$FLOOR"
 

@@ -2,21 +2,20 @@ package io.npystats.npy;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 
 /**
  * Writes a 1-D little-endian float64 {@code .npy} file exactly as numpy's {@code np.save} does,
  * streaming the values through a bounded buffer. The caller opens and closes the stream.
  */
 public final class NpyWriter {
-  private static final VarHandle LE_DOUBLE =
-      MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
-
   private final OutputStream out;
   private final long length;
   private final byte[] buffer;
+  /** The buffer seen as little-endian doubles: a bulk put is one memory copy on most machines. */
+  private final DoubleBuffer doubles;
   private long written;
 
   /** Writes the header at once; {@link #write} must then be given exactly {@code length} values. */
@@ -27,6 +26,7 @@ public final class NpyWriter {
     this.out = out;
     this.length = length;
     this.buffer = new byte[bufferBytes];
+    this.doubles = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
     out.write(NpyHeader.float64Vector(length).encode());
   }
 
@@ -41,10 +41,9 @@ public final class NpyWriter {
     }
     int i = 0;
     while (i < count) {
-      int n = Math.min(count - i, buffer.length / 8);
-      for (int k = 0; k < n; k++) {
-        LE_DOUBLE.set(buffer, k * 8, values[i + k]);
-      }
+      int n = Math.min(count - i, doubles.capacity());
+      doubles.clear();
+      doubles.put(values, i, n);
       out.write(buffer, 0, n * 8);
       i += n;
     }

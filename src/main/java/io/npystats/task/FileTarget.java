@@ -35,15 +35,17 @@ abstract class FileTarget {
     return new Hadoop(dir, fs);
   }
 
-  private final Path dir;
+  /** The folder as the tables show it, with a trailing slash: one Path per folder, not per file. */
+  private final String prefix;
 
   private FileTarget(Path dir) {
-    this.dir = dir;
+    String folder = dir.toString();
+    this.prefix = folder.endsWith("/") ? folder : folder + "/";
   }
 
-  /** The path of {@code name} in the folder, as the tables and messages show it. */
+  /** The path of {@code name} (a plain file name) in the folder, as the tables show it. */
   final String pathOf(String name) {
-    return new Path(dir, name).toString();
+    return prefix + name;
   }
 
   /** The length of the regular file {@code name}, or -1 where there is none. */

@@ -74,6 +74,7 @@ public final class GenerateFile {
         return new GeneratedFile(index, target.pathOf(name), false, expected, seconds(start));
       }
       String temp = TEMP_PREFIX + index + ".npy." + UUID.randomUUID() + TEMP_SUFFIX;
+      boolean renamed = false;
       try {
         try (OutputStream out = target.create(temp)) {
           NpyWriter writer = new NpyWriter(out, samples, 64 * 1024);
@@ -88,8 +89,11 @@ public final class GenerateFile {
         }
         // Another attempt at the same file writes the same bytes, so whichever lands last is right.
         target.replace(temp, name);
+        renamed = true;
       } finally {
-        target.delete(temp);
+        if (!renamed) {
+          target.delete(temp);
+        }
       }
       return new GeneratedFile(index, target.pathOf(name), true, expected, seconds(start));
     } catch (IOException e) {
