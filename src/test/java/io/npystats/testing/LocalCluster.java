@@ -43,6 +43,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private final Path root;
   private final Path buildDir;
+  private final boolean classDataSharing;
   private boolean started;
 
   /** What a finished child process printed. */
@@ -54,36 +55,35 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private LocalCluster(Path root, Path buildDir) {
+  private LocalCluster(Path root, Path buildDir, boolean classDataSharing) {
     this.root = root;
     this.buildDir = buildDir;
+    this.classDataSharing = classDataSharing;
   }
 
   /**
-   * Starts {@code workers} workers of {@code cores} cores and {@code memory} each, through
-   * {@code ./submit.sh cluster start}, in a scratch project root made under {@code scratch}.
-   *
-   * @throws IllegalStateException when the build has no jar, a port is taken or the start fails
+   * A scratch project to run {@code submit.sh} commands in, with no cluster started, and with the
+   * class-data archive on as for a user.
    */
-  public static LocalCluster start(Path scratch, int workers, int cores, String memory)
-      throws IOException, InterruptedException {
+  public static LocalCluster scriptsOnly(Path scratch) throws IOException {
+    Path root = scratchProject(scratch);
+    return new LocalCluster(root, root.resolve("target").toRealPath(), true);
+  }
+
+  /**
+   * A scratch copy of the project root under {@code scratch} (the scripts, pom.xml and conf/,
+   * with target/ linking to the build's output), where {@code submit.sh} runs the built jar.
+   *
+   * @throws IllegalStateException when the build has no jar
+   */
+  public static Path scratchProject(Path scratch) throws IOException {
     Path basedir = Paths.get(System.getProperty("npystats.basedir", "")).toAbsolutePath();
     Path buildDir = Paths.get(System.getProperty("npystats.build.dir", basedir.resolve("target").toString()));
     Path jar = buildDir.resolve(JAR);
     if (!Files.isRegularFile(jar) || !Files.isDirectory(buildDir.resolve("lib"))) {
       throw new IllegalStateException("no " + jar + " and " + buildDir.resolve("lib")
-          + ": cluster tests run after the package phase (mvn verify, not mvn test)");
+          + ": the script tests run after the package phase (mvn verify, not mvn test)");
     }
-    List<Integer> ports = new ArrayList<>(List.of(MASTER_PORT, MASTER_UI_PORT));
-    IntStream.rangeClosed(1, workers).forEach(i -> ports.add(MASTER_UI_PORT + i));
-    for (int port : ports) {
-      if (!free(port)) {
-        throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken, and the cluster"
-            + " tests need " + ports + ": is a cluster already running (./submit.sh cluster status)?"
-            + " Stop it first; the tests never use a cluster they did not start");
-      }
-    }
-
     Path root = scratch.resolve("project");
     Files.createDirectories(root.resolve("scripts"));
     Files.createDirectories(root.resolve("conf"));
@@ -101,8 +101,31 @@ public final class LocalCluster implements AutoCloseable {
     Files.setLastModifiedTime(root.resolve("pom.xml"), older);
     Files.setLastModifiedTime(root.resolve("src/main"), older);
     Files.createSymbolicLink(root.resolve("target"), buildDir);
+    return root;
+  }
 
-    LocalCluster cluster = new LocalCluster(root, buildDir);
+
+  /**
+   * Starts {@code workers} workers of {@code cores} cores and {@code memory} each, through
+   * {@code ./submit.sh cluster start}, in a scratch project root made under {@code scratch}.
+   *
+   * @throws IllegalStateException when the build has no jar, a port is taken or the start fails
+   */
+  public static LocalCluster start(Path scratch, int workers, int cores, String memory)
+      throws IOException, InterruptedException {
+    List<Integer> ports = new ArrayList<>(List.of(MASTER_PORT, MASTER_UI_PORT));
+    IntStream.rangeClosed(1, workers).forEach(i -> ports.add(MASTER_UI_PORT + i));
+    for (int port : ports) {
+      if (!free(port)) {
+        throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken, and the cluster"
+            + " tests need " + ports + ": is a cluster already running (./submit.sh cluster status)?"
+            + " Stop it first; the tests never use a cluster they did not start");
+      }
+    }
+
+    Path root = scratchProject(scratch);
+    Path buildDir = root.resolve("target").toRealPath();
+    LocalCluster cluster = new LocalCluster(root, buildDir, false);
     cluster.started = true;
     Outcome o = cluster.submit(SCRIPT_TIMEOUT, "cluster", "start", "--workers", String.valueOf(workers),
         "--cores", String.valueOf(cores), "--memory", memory);
@@ -148,6 +171,13 @@ public final class LocalCluster implements AutoCloseable {
     // The driver, the daemons and the executors: all the test's own Java and the build's jars.
     env.keySet().removeAll(List.of("SPARK_HOME", "SPARK_CONF_DIR", "NPYSTATS_HOME", "SPARK_LOCAL_IP"));
     env.put("JAVA_HOME", System.getProperty("java.home"));
+    // The cluster tests are about faults; a command's first run recording its class-data archive
+    // would add seconds to each. SubmitScriptIT covers the archive.
+    if (classDataSharing) {
+      env.remove("NPYSTATS_CDS");
+    } else {
+      env.put("NPYSTATS_CDS", "off");
+    }
     env.put("PATH", Stream.of(env.getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
         .filter(dir -> !Files.isExecutable(Paths.get(dir, "spark-submit")))
         .collect(Collectors.joining(File.pathSeparator)));

@@ -1,0 +1,69 @@
+package io.npystats.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.npystats.testing.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code submit.sh} as a user runs it, without a Spark installation: a command's first run records
+ * a class-data archive that the JVM accepts for this class path, later runs use it, and neither
+ * lets anything but the command's own output reach stdout.
+ */
+class SubmitScriptIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+  @TempDir Path tmp;
+
+  @Test
+  void theFirstRunRecordsTheClassesAndLaterRunsShareThem() throws Exception {
+    LocalCluster scripts = LocalCluster.scriptsOnly(tmp);
+    Path cds = scripts.root().resolve("target/cds");
+    deleteSqlArchives(cds);
+    String[] command = {"sql", "--format", "csv", "SELECT 41 + 1 AS answer"};
+
+    LocalCluster.Outcome first = scripts.submit(TIMEOUT, command);
+    assertThat(first.exitCode()).as(first.tail()).isZero();
+    assertThat(first.out()).isEqualTo("answer\n42\n");
+    assertThat(first.err()).contains("first sql run of the build also records the classes");
+    List<Path> archives = sqlArchives(cds);
+    assertThat(archives).as("archives in %s", cds).hasSize(1);
+    Path archive = archives.get(0);
+
+    // The JVM refuses, rather than ignores, an archive it cannot map with -Xshare:on.
+    Path target = scripts.root().resolve("target");
+    Process check = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xshare:on", "-XX:SharedArchiveFile=" + archive,
+        "-cp", target.resolve("npystats-0.1.0.jar") + ":" + target.resolve("lib") + "/*", "-version")
+        .redirectErrorStream(true).start();
+    String checked = new String(check.getInputStream().readAllBytes());
+    assertThat(check.waitFor()).as(checked).isZero();
+
+    LocalCluster.Outcome second = scripts.submit(TIMEOUT, command);
+    assertThat(second.exitCode()).as(second.tail()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(second.err()).doesNotContain("records the classes");
+    assertThat(sqlArchives(cds)).containsExactly(archive);
+  }
+
+  private static List<Path> sqlArchives(Path cds) throws Exception {
+    if (!Files.isDirectory(cds)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(cds)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("sql-")).toList();
+    }
+  }
+
+  private static void deleteSqlArchives(Path cds) throws Exception {
+    for (Path archive : sqlArchives(cds)) {
+      Files.delete(archive);
+    }
+  }
+}
