@@ -39,8 +39,7 @@ abstract class FileTarget {
   private final String prefix;
 
   private FileTarget(Path dir) {
-    String folder = dir.toString();
-    this.prefix = folder.endsWith("/") ? folder : folder + "/";
+    this.prefix = Stores.folderPrefix(dir);
   }
 
   /** The path of {@code name} (a plain file name) in the folder, as the tables show it. */

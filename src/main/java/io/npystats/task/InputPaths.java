@@ -81,10 +81,8 @@ public final class InputPaths {
   private static void listLocal(RawLocalFileSystem fs, Path dir, List<String> files)
       throws IOException {
     // The folder's own scheme: a file system that extends the local one keeps its name. A name
-    // from a listing holds no '/', so "folder/name" is already the path Hadoop's Path would
-    // normalise it to; building one Path per file cost more than the listing itself.
-    String folder = dir.toString();
-    String prefix = folder.endsWith("/") ? folder : folder + "/";
+    // from a listing holds no '/'; building one Path per file cost more than the listing itself.
+    String prefix = Stores.folderPrefix(dir);
     try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(fs.pathToFile(dir).toPath())) {
       for (java.nio.file.Path entry : entries) {
         String name = entry.getFileName().toString();

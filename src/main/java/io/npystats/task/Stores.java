@@ -50,6 +50,15 @@ public final class Stores {
   }
 
   /**
+   * The folder {@code dir} as a prefix for its files' paths, ending in one {@code /}: a plain file
+   * name appended to it gives the path Hadoop's {@code Path} would, without building one per file.
+   */
+  static String folderPrefix(Path dir) {
+    String folder = dir.toString();
+    return folder.endsWith("/") ? folder : folder + "/";
+  }
+
+  /**
    * The fully qualified form of a path the user gave, resolved on the driver: executors on a
    * cluster run in working folders of their own, where a relative path means something else.
    */
