@@ -129,6 +129,7 @@ command=("$java" "${java_opens[@]}" "${driver_java_options[@]}" "${cds_options[@
 if [[ -z $recording ]]; then
   exec "${command[@]}"
 fi
+trap 'rm -f "$recording"' EXIT # an interrupted recording leaves no temporary behind
 status=0
 "${command[@]}" || status=$?
 # A run killed part way leaves no archive, or half of one: keep only what a finished run wrote.
