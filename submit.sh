@@ -112,7 +112,7 @@ case ${NPYSTATS_CDS:-on}:$1 in
     archive=$ROOT/target/cds/$1-$java_key.jsa
     if [[ -f $archive && $archive -nt $JAR && -z ${HADOOP_CONF_DIR:-} ]]; then
       cds_options=("-XX:SharedArchiveFile=$archive")
-    elif [[ -z ${HADOOP_CONF_DIR:-} ]] && mkdir -p "$ROOT/target/cds" 2>/dev/null; then
+    elif [[ -z ${HADOOP_CONF_DIR:-} ]] && mkdir -p "$ROOT/target/cds" 2>/dev/null && [[ -w $ROOT/target/cds ]]; then
       recording=$archive.$$.tmp
       cds_options=("-XX:ArchiveClassesAtExit=$recording")
       echo "submit.sh: this first $1 run of the build also records the classes it loads, so that" \
