@@ -72,12 +72,23 @@ fi
 # stats and sql run in a JVM that compiles with C1 alone. Their per-file kernel is bound by memory
 # bandwidth, and C1's code keeps up with it; C2 would spend a core compiling Spark's code while
 # the tasks wait for it. On 2 cores that took about a third off the stats job on 2,000 files,
-# and a fifth on 10,000. generate keeps C2, which draws the normal samples twice as fast.
-# NPYSTATS_JIT=default keeps the JVM's usual compilers for every command.
+# and a fifth on 10,000. generate needs C2 for drawing the samples, which it does twice as fast,
+# so conf/generate-compiler.json keeps C2 for the kernel and the JDK's random and buffer code and
+# gives the rest to C1. NPYSTATS_JIT=default keeps the JVM's usual compilers for every command.
 driver_java_options=() jit_conf=()
-if [[ ${NPYSTATS_JIT:-} != default && ( $1 == stats || $1 == sql ) ]]; then
-  driver_java_options=(-XX:TieredStopAtLevel=1)
-  jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]}")
+if [[ ${NPYSTATS_JIT:-} != default ]]; then
+  case $1 in
+    stats|sql)
+      driver_java_options=(-XX:TieredStopAtLevel=1)
+      jit_conf=(--conf "spark.driver.defaultJavaOptions=-XX:TieredStopAtLevel=1") ;;
+    generate)
+      directives=$ROOT/conf/generate-compiler.json
+      # The JVM reports the directives it read on its own output, which goes to stderr here.
+      driver_java_options=(-XX:+UnlockDiagnosticVMOptions -XX:+DisplayVMOutputToStderr
+                           "-XX:CompilerDirectivesFile=$directives")
+      # Spark splits these options as a shell would, so the path is quoted for a root with spaces.
+      jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]:0:2} '${driver_java_options[2]}'") ;;
+  esac
 fi
 
 submit_args=(--master "$master" --driver-memory "$driver_memory" --class io.npystats.cli.Main

@@ -30,6 +30,13 @@ mkdir -p "$DATA"
 python3 -c 'import numpy' || { echo "bench/core.sh: needs python3 with numpy" >&2; exit 2; }
 gcc -O2 -pthread -o "$DATA/limit" "$PEERS/limit.c" -lm
 
+# A command's first run after a build records its class-data archive (see the README), which
+# takes seconds once: a small run of each command does that before anything is timed.
+prepare=$DATA/prepare
+"$ROOT/submit.sh" generate --out "$prepare/files" --files 4 --samples 1000 --seed 1 > /dev/null 2>&1
+"$ROOT/submit.sh" --master 'local[2]' stats --in "$prepare/files" --warehouse "$prepare/warehouse" > /dev/null 2>&1
+rm -rf "$prepare"
+
 seconds_of() { sed -n "s/.*$1 \([0-9.]*\) s.*/\1/p" | head -1; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 

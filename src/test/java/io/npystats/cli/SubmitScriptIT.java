@@ -52,6 +52,23 @@ class SubmitScriptIT {
     assertThat(sqlArchives(cds)).containsExactly(archive);
   }
 
+  @Test
+  void generateReadsItsCompilerDirectivesAndKeepsTheJvmsNotesOffStdout() throws Exception {
+    LocalCluster scripts = LocalCluster.scriptsOnly(tmp, false);
+    Path out = tmp.resolve("files");
+
+    LocalCluster.Outcome run = scripts.submit(TIMEOUT,
+        "generate", "--out", out.toString(), "--files", "3", "--samples", "1000", "--seed", "7");
+
+    // A directives file the JVM cannot parse stops it before the command starts.
+    assertThat(run.exitCode()).as(run.tail()).isZero();
+    assertThat(run.err()).contains("compiler directives added");
+    assertThat(run.out()).startsWith("generate: 3 files in ").doesNotContain("directives");
+    for (int i = 0; i < 3; i++) {
+      assertThat(out.resolve("file_" + i + ".npy")).hasSize(128 + 8 * 1000);
+    }
+  }
+
   private static List<Path> sqlArchives(Path cds) throws Exception {
     if (!Files.isDirectory(cds)) {
       return List.of();

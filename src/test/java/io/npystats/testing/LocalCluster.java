@@ -66,8 +66,13 @@ public final class LocalCluster implements AutoCloseable {
    * class-data archive on as for a user.
    */
   public static LocalCluster scriptsOnly(Path scratch) throws IOException {
+    return scriptsOnly(scratch, true);
+  }
+
+  /** As {@link #scriptsOnly(Path)}, with the class-data archive on or off. */
+  public static LocalCluster scriptsOnly(Path scratch, boolean classDataSharing) throws IOException {
     Path root = scratchProject(scratch);
-    return new LocalCluster(root, root.resolve("target").toRealPath(), true);
+    return new LocalCluster(root, root.resolve("target").toRealPath(), classDataSharing);
   }
 
   /**
