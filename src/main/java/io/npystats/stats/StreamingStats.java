@@ -6,11 +6,14 @@ import java.io.Serializable;
  * Count, mean, sum of squared deviations (M2), min and max of a stream of doubles, in one pass
  * and constant memory, with an exact merge of two partials (Chan, Golub and LeVeque, 1979).
  *
- * <p>Values arrive in chunks. Each chunk is summarised with two passes over the chunk alone
+ * <p>Values arrive in chunks. The first chunk is summarised with two passes over the chunk alone
  * (mean, then deviations from it, with the usual correction term), which is as accurate as
- * numpy's two passes over the whole array, and then merged into the running total. Merging
- * partials, never averaging averages, is also how per-file results combine into the overall
- * statistics.
+ * numpy's two passes over the whole array, and then merged into the running total. Later chunks
+ * take one pass: deviations from the running mean, which is as good a centre as the chunk's own
+ * mean wherever the data do not drift. Where a chunk's own mean lies so far from that centre
+ * that the one-pass sum of squares would lose more than one bit to cancellation, the chunk is
+ * summarised again with two passes, and so is the rest of the stream. Merging partials, never
+ * averaging averages, is also how per-file results combine into the overall statistics.
  *
  * <p>Like numpy: an empty stream has NaN for every statistic; a NaN anywhere makes everything
  * NaN; an infinity makes the mean infinite and the standard deviation NaN.
@@ -30,6 +33,8 @@ public final class StreamingStats implements Serializable {
   private double m2;
   private double min = Double.POSITIVE_INFINITY;
   private double max = Double.NEGATIVE_INFINITY;
+  /** Set once a chunk's mean strayed from the running mean: two passes from then on. */
+  private boolean drifting;
 
   public StreamingStats() {}
 
@@ -57,6 +62,9 @@ public final class StreamingStats implements Serializable {
     }
     if (count == 0) {
       shift = Double.isFinite(values[0]) ? values[0] : 0;
+    } else if (!drifting && Double.isFinite(mean) && Double.isFinite(m2)
+        && addAroundRunningMean(values, n)) {
+      return;
     }
     double k = shift;
     // Four independent accumulators let the CPU overlap the additions.
@@ -121,6 +129,63 @@ public final class StreamingStats implements Serializable {
     }
     // Math.min/max here, once a chunk, carry a NaN through.
     merge(n, chunkMean, chunkM2, Math.min(lo0, lo1), Math.max(hi0, hi1));
+  }
+
+  /**
+   * Summarises the chunk in one pass, as deviations from the running mean, and merges it; or
+   * returns false, having changed nothing, where that would not be as accurate as two passes.
+   */
+  private boolean addAroundRunningMean(double[] values, int n) {
+    double centre = shift + mean;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+    double lo0 = values[0], lo1 = lo0, hi0 = lo0, hi1 = lo0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      double a = values[i], b = values[i + 1], c = values[i + 2], d = values[i + 3];
+      lo0 = a < lo0 ? a : lo0;
+      lo1 = b < lo1 ? b : lo1;
+      lo0 = c < lo0 ? c : lo0;
+      lo1 = d < lo1 ? d : lo1;
+      hi0 = a > hi0 ? a : hi0;
+      hi1 = b > hi1 ? b : hi1;
+      hi0 = c > hi0 ? c : hi0;
+      hi1 = d > hi1 ? d : hi1;
+      a -= centre;
+      b -= centre;
+      c -= centre;
+      d -= centre;
+      s0 += a;
+      s1 += b;
+      s2 += c;
+      s3 += d;
+      q0 += a * a;
+      q1 += b * b;
+      q2 += c * c;
+      q3 += d * d;
+    }
+    for (; i < n; i++) {
+      double a = values[i];
+      lo0 = a < lo0 ? a : lo0;
+      hi0 = a > hi0 ? a : hi0;
+      a -= centre;
+      s0 += a;
+      q0 += a * a;
+    }
+    double sum = (s0 + s1) + (s2 + s3);
+    double squares = (q0 + q1) + (q2 + q3);
+    if (!Double.isFinite(sum) || !Double.isFinite(squares)) {
+      return false; // a NaN or an infinity: the two-pass path gives numpy's answer for those
+    }
+    // The chunk's M2 is what remains of the squares once its offset from the centre is taken
+    // out. Where that offset makes up more than half of the squares, the subtraction would
+    // cost more than a bit of the squares' precision: two passes then, here and after.
+    double chunkM2 = squares - sum * sum / n;
+    if (!(chunkM2 >= 0.5 * squares)) {
+      drifting = true;
+      return false;
+    }
+    merge(n, (centre - shift) + sum / n, chunkM2, Math.min(lo0, lo1), Math.max(hi0, hi1));
+    return true;
   }
 
   private static boolean containsNaN(double[] values, int n) {

@@ -57,6 +57,58 @@ class StreamingStatsTest {
     assertThat(stats.std()).isCloseTo(exact[1], within(1e-12));
   }
 
+  /** Adds {@code values} in chunks of {@code chunk}, as the file reader hands them on. */
+  private static StreamingStats inChunks(double[] values, int chunk) {
+    StreamingStats stats = new StreamingStats();
+    for (int from = 0; from < values.length; from += chunk) {
+      double[] part = Arrays.copyOfRange(values, from, Math.min(values.length, from + chunk));
+      stats.add(part, part.length);
+    }
+    return stats;
+  }
+
+  @Test
+  void laterChunksInOnePassAgreeWithExactArithmetic() {
+    double[] values = normal(100_000, 1e9, 1.0, 5);
+    StreamingStats chunked = inChunks(values, 16_384);
+    double[] exact = exact(values);
+
+    assertThat(chunked.count()).isEqualTo(values.length);
+    assertThat(chunked.mean()).isCloseTo(exact[0], within(1e-12 * 1e9));
+    assertThat(chunked.std()).isCloseTo(exact[1], within(1e-12));
+    assertThat(chunked.min()).isEqualTo(Arrays.stream(values).min().getAsDouble());
+    assertThat(chunked.max()).isEqualTo(Arrays.stream(values).max().getAsDouble());
+  }
+
+  @Test
+  void aChunkFarFromTheRunningMeanIsSummarisedInTwoPasses() {
+    // After a first chunk of one value, the running mean is 0 and the next chunk lies 1e7 away
+    // with a spread of 1. Its squares around 0 reach 1e19, and their rounding alone (some 1e5)
+    // would be 1e-9 of the final M2: one pass keeps too few digits there, two passes keep all.
+    double[] rest = normal(100_000, 1e7, 1, 3);
+    StreamingStats stats = new StreamingStats();
+    stats.add(new double[] {0.0}, 1);
+    stats.add(rest, rest.length);
+
+    double[] all = new double[rest.length + 1];
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    double[] exact = exact(all);
+    assertThat(stats.mean()).isCloseTo(exact[0], within(1e-12 * exact[0]));
+    assertThat(stats.std()).isCloseTo(exact[1], within(1e-12 * exact[1]));
+  }
+
+  @Test
+  void dataThatDriftInEveryChunkKeepTheirPrecision() {
+    double[] sorted = normal(50_000, 2, 3, 9);
+    Arrays.sort(sorted);
+    StreamingStats ascending = inChunks(sorted, 1000);
+    double[] exact = exact(sorted);
+    assertThat(ascending.mean()).isCloseTo(exact[0], within(1e-13));
+    assertThat(ascending.std()).isCloseTo(exact[1], within(1e-13));
+    assertThat(ascending.min()).isEqualTo(sorted[0]);
+    assertThat(ascending.max()).isEqualTo(sorted[sorted.length - 1]);
+  }
+
   @Test
   void mergingPartialsEqualsAddingEverything() {
     double[] values = normal(50_001, 3.0, 2.0, 11);
