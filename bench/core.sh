@@ -6,6 +6,9 @@
 #   PEERS=/path/to/bench bench/core.sh         where notebook_peer.py and limit.c are
 #                                              (default: ../shared/bench beside the checkout)
 #   ROUNDS=3 bench/core.sh                     rounds of every measurement; medians are reported
+#   BENCH_DIR=/dev/shm/npystats bench/core.sh  where the files go (default data/bench-core): a
+#                                              memory-backed folder takes the disk's file system
+#                                              out of the comparison
 #
 # Times are job times without Spark's start-up (the commands print both); each npystats command
 # is a fresh JVM, as a user runs it. Every round runs all the contenders back to back, and the
@@ -19,7 +22,7 @@ FILES=${1:-2000}
 SAMPLES=${2:-100000}
 ROUNDS=${ROUNDS:-3}
 PEERS=${PEERS:-$ROOT/../shared/bench}
-DATA=$ROOT/data/bench-core
+DATA=${BENCH_DIR:-$ROOT/data/bench-core}
 OURS=$DATA/files
 THEIRS=$DATA/numpy
 FLOOR=$DATA/floor
