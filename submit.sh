@@ -80,7 +80,7 @@ if [[ ${NPYSTATS_JIT:-} != default ]]; then
   case $1 in
     stats|sql)
       driver_java_options=(-XX:TieredStopAtLevel=1)
-      jit_conf=(--conf "spark.driver.defaultJavaOptions=-XX:TieredStopAtLevel=1") ;;
+      jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]}") ;;
     generate)
       directives=$ROOT/conf/generate-compiler.json
       # The JVM reports the directives it read on its own output, which goes to stderr here.
