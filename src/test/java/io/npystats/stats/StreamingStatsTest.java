@@ -109,6 +109,79 @@ class StreamingStatsTest {
     assertThat(ascending.max()).isEqualTo(sorted[sorted.length - 1]);
   }
 
+  /**
+   * Min and max are compared only in blocks whose squares reach the current extremes: samples
+   * that often set a new extreme, or set it by a hair, or sit in a later chunk's one-pass loop,
+   * must still give exactly a plain scan's answer.
+   */
+  @Test
+  void extremesEqualAPlainScanWhateverTheDataAndChunks() {
+    SplittableRandom random = new SplittableRandom(11);
+    double[] normal = normal(40_003, 0, 1, 13);
+    double[] heavyTailed = new double[40_003]; // Cauchy: new extremes all the way through
+    for (int i = 0; i < heavyTailed.length; i++) {
+      heavyTailed[i] = random.nextGaussian() / random.nextGaussian();
+    }
+    double[] nearAnExtreme = normal(40_003, 1e9, 1e-3, 17);
+    // Values one ulp beyond the running max and min, late in the stream and mid-block.
+    nearAnExtreme[30_001] = Math.nextUp(Arrays.stream(nearAnExtreme).max().getAsDouble());
+    nearAnExtreme[35_002] = Math.nextDown(Arrays.stream(nearAnExtreme).min().getAsDouble());
+    double[] ascending = normal(40_003, 5, 2, 19);
+    Arrays.sort(ascending);
+    double[] descending = new double[ascending.length];
+    for (int i = 0; i < ascending.length; i++) {
+      descending[i] = ascending[ascending.length - 1 - i];
+    }
+    double[] constant = new double[40_003];
+    Arrays.fill(constant, 2.5);
+    double[] oneSpike = normal(40_003, -3, 1, 23);
+    oneSpike[39_998] = 1e6;
+
+    for (double[] values : new double[][] {normal, heavyTailed, nearAnExtreme, ascending,
+        descending, constant, oneSpike}) {
+      double min = Arrays.stream(values).min().getAsDouble();
+      double max = Arrays.stream(values).max().getAsDouble();
+      for (int chunk : new int[] {1, 3, 4, 7, 1000, 16_384, values.length}) {
+        StreamingStats stats = inChunks(values, chunk);
+        assertThat(stats.min()).as("min, chunks of %d", chunk).isEqualTo(min);
+        assertThat(stats.max()).as("max, chunks of %d", chunk).isEqualTo(max);
+      }
+    }
+  }
+
+  @Test
+  void aValueOneUlpBeyondAnExtremeIsSeenWhereNothingElseInItsBlockIsOffCentre() {
+    // The running mean is exactly 0 after the first chunk, so the later block's squares sum to
+    // the new extreme's square alone: just above the old extreme's, and no more.
+    StreamingStats above = new StreamingStats();
+    above.add(new double[] {-1, 1, -1, 1}, 4);
+    above.add(new double[] {0, 0, 0, Math.nextUp(1.0)}, 4);
+    assertThat(above.max()).isEqualTo(Math.nextUp(1.0));
+
+    StreamingStats below = new StreamingStats();
+    below.add(new double[] {-1, 1, -1, 1}, 4);
+    below.add(new double[] {0, 0, Math.nextDown(-1.0), 0}, 4);
+    assertThat(below.min()).isEqualTo(Math.nextDown(-1.0));
+  }
+
+  @Test
+  void aNaNOrAnInfinityInALaterChunkStillReachesMinAndMax() {
+    double[] withNaN = normal(50_000, 0, 1, 29);
+    withNaN[40_000] = Double.NaN;
+    StreamingStats nan = inChunks(withNaN, 16_384);
+    assertThat(nan.min()).isNaN();
+    assertThat(nan.max()).isNaN();
+    assertThat(nan.mean()).isNaN();
+
+    double[] withInfinity = normal(50_000, 0, 1, 31);
+    withInfinity[40_001] = Double.NEGATIVE_INFINITY;
+    StreamingStats infinity = inChunks(withInfinity, 16_384);
+    assertThat(infinity.min()).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(infinity.max()).isEqualTo(Arrays.stream(withInfinity).max().getAsDouble());
+    assertThat(infinity.mean()).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(infinity.std()).isNaN();
+  }
+
   @Test
   void mergingPartialsEqualsAddingEverything() {
     double[] values = normal(50_001, 3.0, 2.0, 11);
