@@ -1,8 +1,11 @@
 package io.npystats.spark;
 
 import io.npystats.task.NoChecksumLocalFileSystem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -67,7 +70,10 @@ public final class SparkSessions {
   /**
    * Runs one trivial task per core and waits for it, so that what a command then times is its
    * own work: executors registered (on a cluster they join after the session starts) and the
-   * scheduler's first-job class loading done. Counted as start-up, never as work.
+   * scheduler's first-job class loading done. Then resolves the local file system: the first
+   * path resolved in a JVM makes Hadoop find every file system it has and read its XML
+   * configuration again (some 40 ms), a one-off cost of the process like Spark's own. Counted as
+   * start-up, never as work.
    */
   public static void warmUp(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -75,6 +81,11 @@ public final class SparkSessions {
     jsc.setJobDescription("warm up " + slots + " task slots");
     jsc.parallelize(IntStream.range(0, slots).boxed().toList(), slots).count();
     jsc.setJobDescription(null);
+    try {
+      FileSystem.getLocal(jsc.hadoopConfiguration());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Hadoop's local file system is not available", e);
+    }
   }
 
   public static SparkSession getOrCreate(String appName) {
