@@ -23,9 +23,9 @@ SAMPLES=${2:-100000}
 ROUNDS=${ROUNDS:-3}
 PEERS=${PEERS:-$ROOT/../shared/bench}
 DATA=${BENCH_DIR:-$ROOT/data/bench-core}
-OURS=$DATA/files
-THEIRS=$DATA/numpy
-FLOOR=$DATA/floor
+# Every generate contender writes a new folder each round under $RUN; see "Nothing is deleted"
+# below for why. The folder that stats reads is the last one npystats wrote.
+RUN=$DATA/run-$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$DATA"
 
 [[ -f $PEERS/notebook_peer.py && -f $PEERS/limit.c ]] || {
@@ -64,22 +64,32 @@ print(f"{time.perf_counter() - t:.3f}")
 PY
 }
 
+# Nothing is deleted while the run lasts, and the page cache is written out before each
+# contender. ext4 without a journal (as on many VMs) does not reuse an inode freed in the last
+# minute, six while the inode table's block is dirty, and scans past every such inode on each
+# create. Deleting the last round's 2,000 files before a contender charged it about 0.5 ms a
+# file: creating 2,000 empty files took 0.04 s on a quiet disk and 1.1 s right after such a
+# delete, a cost that a user writing a new folder does not pay. `sync` keeps one contender's
+# writeback from running under the next. The run's folders are removed when it ends, so a run
+# started within six minutes of the last one pays that cost again.
+trap 'rm -rf "$RUN"' EXIT
 run_gen_ours() {
-  rm -rf "$OURS"
+  OURS=$RUN/npystats-$round
+  sync
   gen_ours+=("$("$ROOT/submit.sh" generate --out "$OURS" --files "$FILES" --samples "$SAMPLES" --seed 1 2>/dev/null \
     | tee /dev/stderr | sed -n 's/^ *\([0-9.]*\) s,.*/\1/p')")
 }
 run_gen_numpy() {
-  rm -rf "$THEIRS" && mkdir -p "$THEIRS"
-  gen_numpy+=("$(python3 "$PEERS/notebook_peer.py" "$THEIRS" "$FILES" "$SAMPLES" gen | tee /dev/stderr | awk '$1 == "gen" {print $3}')")
+  mkdir -p "$RUN/numpy-$round"
+  sync
+  gen_numpy+=("$(python3 "$PEERS/notebook_peer.py" "$RUN/numpy-$round" "$FILES" "$SAMPLES" gen | tee /dev/stderr | awk '$1 == "gen" {print $3}')")
 }
 run_gen_floor() {
-  rm -rf "$FLOOR"
+  FLOOR=$RUN/floor-$round
+  sync
   gen_floor+=("$(write_floor | tee /dev/stderr)")
 }
-# Each contender deletes its own folder just before it writes, and the order turns every round:
-# on this kind of machine a write right after another, or after a large delete, can cost several
-# times what it costs a minute later, and no contender should always draw the same position.
+# The order turns every round, so that no contender always draws the same position.
 contenders=(run_gen_ours run_gen_numpy run_gen_floor)
 gen_ours=() gen_numpy=() gen_floor=()
 for round in $(seq "$ROUNDS"); do
@@ -88,7 +98,6 @@ for round in $(seq "$ROUNDS"); do
     "${contenders[(round - 1 + k) % 3]}"
   done
 done
-rm -rf "$THEIRS" "$FLOOR"
 
 modes="seq threads pool"
 python3 -c 'import joblib' 2>/dev/null && modes="$modes joblib_procs joblib_threads"

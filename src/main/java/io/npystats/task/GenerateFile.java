@@ -32,6 +32,8 @@ public final class GenerateFile {
   static final String TEMP_PREFIX = ".file_";
   static final String TEMP_SUFFIX = ".tmp";
   private static final int CHUNK = 16 * 1024;
+  /** Whole pages, and few writes a file: see {@link NpyWriter}. */
+  private static final int WRITE_BUFFER_BYTES = 256 * 1024;
 
   private final Configuration conf;
   private final Path dir;
@@ -39,6 +41,7 @@ public final class GenerateFile {
   private final long samples;
   private final long fileLength;
   private final double[] values = new double[CHUNK];
+  private final byte[] writeBuffer = new byte[WRITE_BUFFER_BYTES];
   private FileTarget target;
 
   public GenerateFile(Configuration conf, String dir, long seed, long samples) {
@@ -77,7 +80,7 @@ public final class GenerateFile {
       boolean renamed = false;
       try {
         try (OutputStream out = target.create(temp)) {
-          NpyWriter writer = new NpyWriter(out, samples, 64 * 1024);
+          NpyWriter writer = new NpyWriter(out, samples, writeBuffer);
           NormalSamples random = NormalSamples.forFile(seed, index);
           for (long done = 0; done < samples; ) {
             int n = (int) Math.min(CHUNK, samples - done);

@@ -38,6 +38,30 @@ class NpyWriterTest {
   }
 
   @Test
+  void everyWriteButTheLastFillsTheBufferSoWritesStayOnItsBoundaries() throws Exception {
+    List<Integer> writes = new ArrayList<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        writes.add(len);
+        super.write(b, off, len);
+      }
+    };
+    double[] chunk = new double[1000]; // 8,000 bytes: chunks and buffer do not line up
+    NpyWriter writer = new NpyWriter(out, 10_000, 4096);
+    for (int i = 0; i < 10; i++) {
+      writer.write(chunk, chunk.length);
+    }
+    writer.finish();
+
+    long total = NpyWriter.fileLength(10_000); // 128 + 80,000
+    assertThat(writes).hasSize((int) ((total + 4095) / 4096));
+    assertThat(writes.subList(0, writes.size() - 1)).containsOnly(4096);
+    assertThat(writes.get(writes.size() - 1)).isEqualTo((int) (total % 4096));
+    assertThat(out.toByteArray()).startsWith(NpyHeader.float64Vector(10_000).encode());
+  }
+
+  @Test
   void refusesToWriteMoreOrFewerValuesThanTheHeaderPromised() throws Exception {
     NpyWriter writer = new NpyWriter(new ByteArrayOutputStream(), 3, 8);
     writer.write(new double[] {1, 2}, 2);
