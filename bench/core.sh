@@ -64,29 +64,44 @@ print(f"{time.perf_counter() - t:.3f}")
 PY
 }
 
-# Nothing is deleted while the run lasts, and the page cache is written out before each
-# contender. ext4 without a journal (as on many VMs) does not reuse an inode freed in the last
-# minute, six while the inode table's block is dirty, and scans past every such inode on each
-# create. Deleting the last round's 2,000 files before a contender charged it about 0.5 ms a
-# file: creating 2,000 empty files took 0.04 s on a quiet disk and 1.1 s right after such a
-# delete, a cost that a user writing a new folder does not pay. `sync` keeps one contender's
-# writeback from running under the next. The run's folders are removed when it ends, so a run
-# started within six minutes of the last one pays that cost again.
+# Every contender starts from the same state of the disk and of memory:
+# - Nothing is deleted while the run lasts. ext4 without a journal (as on many VMs) does not
+#   reuse an inode freed in the last minute, six while the inode table's block is dirty, and
+#   scans past every such inode on each create. Deleting the last round's 2,000 files before a
+#   contender charged it about 0.5 ms a file: creating 2,000 empty files took 0.04 s on a quiet
+#   disk and 1.1 s right after such a delete, a cost that a user writing a new folder does not
+#   pay. The run's folders are removed when it ends, so a run started within six minutes of the
+#   last one pays it again.
+# - Before each contender, what the others wrote is flushed to disk and dropped from the page
+#   cache (settle). Kept cached, every round took more memory, and on a VM fresh memory can cost
+#   far more than memory just freed: writing 2,000 files of 800 KB took 0.6, 1.1, 3.1 and 3.8 s
+#   in four rounds with the files kept, and 0.4 to 0.6 s with them dropped after each round.
 trap 'rm -rf "$RUN"' EXIT
+settle() {
+  sync
+  python3 - "$RUN" <<'PY'
+import os, sys
+for folder, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        os.close(fd)
+PY
+}
 run_gen_ours() {
   OURS=$RUN/npystats-$round
-  sync
+  settle
   gen_ours+=("$("$ROOT/submit.sh" generate --out "$OURS" --files "$FILES" --samples "$SAMPLES" --seed 1 2>/dev/null \
     | tee /dev/stderr | sed -n 's/^ *\([0-9.]*\) s,.*/\1/p')")
 }
 run_gen_numpy() {
   mkdir -p "$RUN/numpy-$round"
-  sync
+  settle
   gen_numpy+=("$(python3 "$PEERS/notebook_peer.py" "$RUN/numpy-$round" "$FILES" "$SAMPLES" gen | tee /dev/stderr | awk '$1 == "gen" {print $3}')")
 }
 run_gen_floor() {
   FLOOR=$RUN/floor-$round
-  sync
+  settle
   gen_floor+=("$(write_floor | tee /dev/stderr)")
 }
 # The order turns every round, so that no contender always draws the same position.
