@@ -43,6 +43,11 @@ public final class GenerateFile {
   private final double[] values = new double[CHUNK];
   private final byte[] writeBuffer = new byte[WRITE_BUFFER_BYTES];
   private FileTarget target;
+  /**
+   * Names this instance's temporaries: a retried or speculative task makes its own instance, so
+   * two attempts at one file never share a temporary; one instance writes its files in turn.
+   */
+  private final String attempt = UUID.randomUUID().toString();
 
   public GenerateFile(Configuration conf, String dir, long seed, long samples) {
     if (samples < 0) {
@@ -76,7 +81,7 @@ public final class GenerateFile {
       if (target.length(name) == expected) {
         return new GeneratedFile(index, target.pathOf(name), false, expected, seconds(start));
       }
-      String temp = TEMP_PREFIX + index + ".npy." + UUID.randomUUID() + TEMP_SUFFIX;
+      String temp = TEMP_PREFIX + index + ".npy." + attempt + TEMP_SUFFIX;
       boolean renamed = false;
       try {
         try (OutputStream out = target.create(temp)) {
