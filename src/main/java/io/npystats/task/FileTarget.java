@@ -2,10 +2,13 @@ package io.npystats.task;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -49,7 +52,7 @@ abstract class FileTarget {
   /** The length of the regular file {@code name}, or -1 where there is none. */
   abstract long length(String name) throws IOException;
 
-  abstract OutputStream create(String name) throws IOException;
+  abstract WritableByteChannel create(String name) throws IOException;
 
   /** Renames {@code temp} to {@code target}, replacing whatever {@code target} held. */
   abstract void replace(String temp, String target) throws IOException;
@@ -85,21 +88,22 @@ abstract class FileTarget {
     }
 
     @Override
-    OutputStream create(String name) throws IOException {
+    WritableByteChannel create(String name) throws IOException {
       if (direct) {
         try {
           if (buffer == null) {
             block = DirectFileOutputStream.blockSize(dir);
             buffer = DirectFileOutputStream.buffer(DIRECT_BUFFER_BYTES, block);
           }
-          return DirectFileOutputStream.create(dir.resolve(name), buffer, block);
+          return Channels.newChannel(DirectFileOutputStream.create(dir.resolve(name), buffer, block));
         } catch (IOException | UnsupportedOperationException e) {
           // The file system takes no direct I/O (tmpfs, for one), so every file goes through the
           // page cache. A failure with another cause happens again just below, and is reported.
           direct = false;
         }
       }
-      return Files.newOutputStream(dir.resolve(name));
+      return FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     @Override
@@ -135,8 +139,8 @@ abstract class FileTarget {
     }
 
     @Override
-    OutputStream create(String name) throws IOException {
-      return fs.create(new Path(dir, name), true);
+    WritableByteChannel create(String name) throws IOException {
+      return Channels.newChannel(fs.create(new Path(dir, name), true));
     }
 
     @Override

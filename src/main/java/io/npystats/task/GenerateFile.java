@@ -3,8 +3,9 @@ package io.npystats.task;
 import io.npystats.gen.NormalSamples;
 import io.npystats.npy.NpyWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -41,7 +42,7 @@ public final class GenerateFile {
   private final long samples;
   private final long fileLength;
   private final double[] values = new double[CHUNK];
-  private final byte[] writeBuffer = new byte[WRITE_BUFFER_BYTES];
+  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
   private FileTarget target;
   /**
    * Names this instance's temporaries: a retried or speculative task makes its own instance, so
@@ -84,7 +85,7 @@ public final class GenerateFile {
       String temp = TEMP_PREFIX + index + ".npy." + attempt + TEMP_SUFFIX;
       boolean renamed = false;
       try {
-        try (OutputStream out = target.create(temp)) {
+        try (WritableByteChannel out = target.create(temp)) {
           NpyWriter writer = new NpyWriter(out, samples, writeBuffer);
           NormalSamples random = NormalSamples.forFile(seed, index);
           for (long done = 0; done < samples; ) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,15 +42,28 @@ class NpyWriterTest {
   @Test
   void everyWriteButTheLastFillsTheBufferSoWritesStayOnItsBoundaries() throws Exception {
     List<Integer> writes = new ArrayList<>();
-    ByteArrayOutputStream out = new ByteArrayOutputStream() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WritableByteChannel channel = new WritableByteChannel() {
       @Override
-      public synchronized void write(byte[] b, int off, int len) {
-        writes.add(len);
-        super.write(b, off, len);
+      public int write(ByteBuffer source) {
+        int n = source.remaining();
+        writes.add(n);
+        byte[] bytes = new byte[n];
+        source.get(bytes);
+        out.write(bytes, 0, n);
+        return n;
       }
+
+      @Override
+      public boolean isOpen() {
+        return true;
+      }
+
+      @Override
+      public void close() {}
     };
     double[] chunk = new double[1000]; // 8,000 bytes: chunks and buffer do not line up
-    NpyWriter writer = new NpyWriter(out, 10_000, 4096);
+    NpyWriter writer = new NpyWriter(channel, 10_000, ByteBuffer.allocateDirect(4096));
     for (int i = 0; i < 10; i++) {
       writer.write(chunk, chunk.length);
     }
