@@ -5,7 +5,7 @@
 #   bench/core.sh [FILES] [SAMPLES]            default 2000 x 100000 (1.6 GB under data/)
 #   PEERS=/path/to/bench bench/core.sh         where notebook_peer.py and limit.c are
 #                                              (default: ../shared/bench beside the checkout)
-#   ROUNDS=3 bench/core.sh                     rounds of every measurement; medians are reported
+#   ROUNDS=5 bench/core.sh                     rounds of every measurement (default 5); medians
 #   BENCH_DIR=/dev/shm/npystats bench/core.sh  where the files go (default data/bench-core): a
 #                                              memory-backed folder takes the disk's file system
 #                                              out of the comparison
@@ -20,7 +20,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FILES=${1:-2000}
 SAMPLES=${2:-100000}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 PEERS=${PEERS:-$ROOT/../shared/bench}
 DATA=${BENCH_DIR:-$ROOT/data/bench-core}
 # Every generate contender writes a new folder each round under $RUN; see "Nothing is deleted"
