@@ -73,16 +73,18 @@ fi
 # bandwidth, and C1's code keeps up with it; C2 would spend a core compiling Spark's code while
 # the tasks wait for it. On 2 cores that took about a third off the stats job on 2,000 files,
 # and a fifth on 10,000. generate needs C2 for drawing the samples, which it does twice as fast,
-# so conf/generate-compiler.json keeps C2 for the kernel and the JDK's random and buffer code and
-# gives the rest to C1. NPYSTATS_JIT=default keeps the JVM's usual compilers for every command.
+# so conf/compiler-directives.json keeps C2 for the kernel and the JDK's random and buffer code and
+# gives the rest to C1. compare takes the same directives: its runs repeat, and without them C2
+# went on compiling Spark's code through every measured run of the spark engine, beside its tasks.
+# NPYSTATS_JIT=default keeps the JVM's usual compilers for every command.
 driver_java_options=() jit_conf=()
 if [[ ${NPYSTATS_JIT:-} != default ]]; then
   case $1 in
     stats|sql)
       driver_java_options=(-XX:TieredStopAtLevel=1)
       jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]}") ;;
-    generate)
-      directives=$ROOT/conf/generate-compiler.json
+    generate|compare)
+      directives=$ROOT/conf/compiler-directives.json
       # The JVM reports the directives it read on its own output, which goes to stderr here.
       driver_java_options=(-XX:+UnlockDiagnosticVMOptions -XX:+DisplayVMOutputToStderr
                            "-XX:CompilerDirectivesFile=$directives")
