@@ -76,6 +76,12 @@ PY
 #   cache (settle). Kept cached, every round took more memory, and on a VM fresh memory can cost
 #   far more than memory just freed: writing 2,000 files of 800 KB took 0.6, 1.1, 3.1 and 3.8 s
 #   in four rounds with the files kept, and 0.4 to 0.6 s with them dropped after each round.
+# - Then the script waits 5 s. Some VMs hand memory the guest frees back to the host within
+#   seconds (free page reporting), and memory used again after that costs the host's page faults.
+#   A contender that writes at once gets the memory the settle just freed while it is still
+#   cheap; a JVM that starts Spark first does not: the write-only floor took 0.22 to 0.25 s
+#   straight after a settle, and 0.67 to 0.82 s five seconds after one. After the wait every
+#   contender starts from the same memory.
 trap 'rm -rf "$RUN"' EXIT
 settle() {
   sync
@@ -87,6 +93,7 @@ for folder, _, names in os.walk(sys.argv[1]):
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         os.close(fd)
 PY
+  sleep 5
 }
 run_gen_ours() {
   OURS=$RUN/npystats-$round
