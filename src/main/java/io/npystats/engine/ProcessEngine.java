@@ -114,6 +114,16 @@ public final class ProcessEngine implements Engine {
     return command;
   }
 
+  /** The default command with the compiler options {@code work} runs best with. */
+  static List<String> commandFor(List<String> defaultCommand, Work<?> work) {
+    if (!(work instanceof StatsWork)) {
+      return defaultCommand;
+    }
+    List<String> quick = new ArrayList<>(defaultCommand);
+    quick.add(1, QUICK_COMPILER_ONLY); // right after java itself
+    return quick;
+  }
+
   private static ClassDataArchive defaultArchive() {
     try {
       return ClassDataArchive.of(ChildClasspath.entries());
@@ -131,11 +141,7 @@ public final class ProcessEngine implements Engine {
     return new EngineSession() {
       @Override
       public <R> EngineRun<R> run(Work<R> work, Progress progress) throws EngineException {
-        List<String> runCommand = childCommand;
-        if (command == null && work instanceof StatsWork) {
-          runCommand = new ArrayList<>(childCommand);
-          runCommand.add(1, QUICK_COMPILER_ONLY);
-        }
+        List<String> runCommand = command == null ? commandFor(childCommand, work) : childCommand;
         return new Run<>(work, Math.min(workers, work.size()), runCommand, progress).execute();
       }
 

@@ -43,6 +43,18 @@ class ProcessEngineTest {
   }
 
   @Test
+  void childrenThatSummariseCompileWithC1AloneAndChildrenThatGenerateKeepC2() throws Exception {
+    List<String> command = ProcessEngine.defaultCommand();
+    List<String> stats = ProcessEngine.commandFor(command, new StatsWork(List.of("a.npy")));
+    List<String> generate = ProcessEngine.commandFor(command, new GenerateWork("/d", 1, 10, 40, 2));
+
+    assertThat(stats.get(0)).isEqualTo(command.get(0)); // java itself first
+    assertThat(stats).contains("-XX:TieredStopAtLevel=1").hasSize(command.size() + 1);
+    assertThat(stats.subList(2, stats.size())).isEqualTo(command.subList(1, command.size()));
+    assertThat(generate).isEqualTo(command);
+  }
+
+  @Test
   void aChildKilledMidRunNamesItselfAndItsFiles() throws Exception {
     List<String> paths = paths(tmp, 40_000);
     AtomicReference<ProcessHandle> victim = new AtomicReference<>();
