@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,7 +20,7 @@ import java.nio.file.StandardOpenOption;
  * returns. Direct I/O moves whole blocks only, so the last block is padded with zeros and
  * the file truncated to its true length on {@link #close}.
  */
-final class DirectFileOutputStream extends OutputStream {
+final class DirectFileOutputStream extends OutputStream implements WritableByteChannel {
   private final FileChannel channel;
   private final ByteBuffer buffer;
   private final int block;
@@ -82,6 +83,28 @@ final class DirectFileOutputStream extends OutputStream {
         drain();
       }
     }
+  }
+
+  /** As {@link #write(byte[], int, int)}, for a writer that holds its bytes in a buffer. */
+  @Override
+  public int write(ByteBuffer source) throws IOException {
+    ensureOpen();
+    int count = source.remaining();
+    while (source.hasRemaining()) {
+      int n = Math.min(source.remaining(), buffer.remaining());
+      buffer.put(source.slice(source.position(), n));
+      source.position(source.position() + n);
+      length += n;
+      if (!buffer.hasRemaining()) {
+        drain();
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed;
   }
 
   @Override

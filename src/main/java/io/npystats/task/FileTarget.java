@@ -95,7 +95,7 @@ abstract class FileTarget {
             block = DirectFileOutputStream.blockSize(dir);
             buffer = DirectFileOutputStream.buffer(DIRECT_BUFFER_BYTES, block);
           }
-          return Channels.newChannel(DirectFileOutputStream.create(dir.resolve(name), buffer, block));
+          return DirectFileOutputStream.create(dir.resolve(name), buffer, block);
         } catch (IOException | UnsupportedOperationException e) {
           // The file system takes no direct I/O (tmpfs, for one), so every file goes through the
           // page cache. A failure with another cause happens again just below, and is reported.

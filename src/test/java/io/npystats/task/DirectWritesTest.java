@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +40,19 @@ class DirectWritesTest {
       random.nextBytes(expected);
       Path file = dir.resolve("f" + length);
       Files.write(file, new byte[3 * length + 5]); // an older, longer file is replaced
-      try (OutputStream out = DirectFileOutputStream.create(file, buffer, block)) {
+      try (DirectFileOutputStream out = DirectFileOutputStream.create(file, buffer, block)) {
         for (int at = 0; at < length; ) {
           int piece = Math.min(length - at, 1 + random.nextInt(3 * block));
           if (piece == 1) {
             out.write(expected[at]);
-          } else {
+          } else if (random.nextBoolean()) {
             out.write(expected, at, piece);
+          } else {
+            // As a channel, from a direct buffer whose bytes do not start at its beginning.
+            ByteBuffer source = ByteBuffer.allocateDirect(piece + 5).position(5);
+            source.put(expected, at, piece).position(5);
+            assertThat(out.write(source)).isEqualTo(piece);
+            assertThat(source.hasRemaining()).isFalse();
           }
           at += piece;
         }
