@@ -16,8 +16,8 @@ import java.nio.channels.WritableByteChannel;
  * buffer, each starting where the last one ended: with a buffer a whole number of pages long,
  * every write but the last covers whole pages of the file. On Linux a write into the page cache
  * that starts mid-page costs a partial page more; 64 KiB writes offset by the 128-byte header
- * took a third more kernel time than 256 KiB writes on page boundaries. A direct buffer saves
- * the copy that a channel makes of a heap buffer before every write.
+ * took a third more time than the same writes on page boundaries. A direct buffer saves the
+ * copy that a channel makes of a heap buffer before every write.
  */
 public final class NpyWriter {
   private final WritableByteChannel out;
