@@ -85,34 +85,12 @@ public final class StreamingStats implements Serializable {
     double chunkMean;
     double chunkM2;
     if (Double.isFinite(centre)) {
-      // Every value is finite here. The extremes come with the deviations, as in the one-pass
-      // loop below, which saves a third of the pass.
-      double reach = reach(centre);
-      double q0 = 0, q1 = 0, r0 = 0, r1 = 0;
-      i = 0;
-      for (; i + 4 <= n; i += 4) {
-        double a = values[i] - centre, b = values[i + 1] - centre;
-        double c = values[i + 2] - centre, d = values[i + 3] - centre;
-        double ab = a * a + b * b, cd = c * c + d * d;
-        q0 += ab;
-        q1 += cd;
-        r0 += a + b;
-        r1 += c + d;
-        if (ab + cd >= reach) {
-          widen(values, i, i + 4);
-          reach = reach(centre);
-        }
-      }
-      widen(values, i, n);
-      for (; i < n; i++) {
-        double a = values[i] - centre;
-        q0 += a * a;
-        r0 += a;
-      }
+      // Every value is finite here.
+      Deviations around = deviations(values, n, centre);
       // r is what the rounded centre missed: it corrects both M2 and the chunk's mean, so that
       // neither carries the rounding of a value as large as the samples into the merge.
-      double r = r0 + r1;
-      chunkM2 = Math.max(0, (q0 + q1) - r * r / n);
+      double r = around.sum();
+      chunkM2 = Math.max(0, around.squares() - r * r / n);
       chunkMean = (centre - k) + r / n;
     } else {
       widen(values, 0, n);
@@ -134,6 +112,32 @@ public final class StreamingStats implements Serializable {
    */
   private boolean addAroundRunningMean(double[] values, int n) {
     double centre = shift + mean;
+    Deviations around = deviations(values, n, centre);
+    double sum = around.sum();
+    double squares = around.squares();
+    if (!Double.isFinite(sum) || !Double.isFinite(squares)) {
+      return false; // a NaN or an infinity: the two-pass path gives numpy's answer for those
+    }
+    // The chunk's M2 is what remains of the squares once its offset from the centre is taken
+    // out. Where that offset makes up more than half of the squares, the subtraction would
+    // cost more than a bit of the squares' precision: two passes then, here and after.
+    double chunkM2 = squares - sum * sum / n;
+    if (!(chunkM2 >= 0.5 * squares)) {
+      drifting = true;
+      return false;
+    }
+    merge(n, (centre - shift) + sum / n, chunkM2, min, max);
+    return true;
+  }
+
+  /** The sum of {@code values[0..n)} less {@code centre}, and the sum of their squares. */
+  private record Deviations(double sum, double squares) {}
+
+  /**
+   * One pass over the chunk for both kinds of summary: the deviations from {@code centre} and
+   * their squares, with the running min and max widened on the way.
+   */
+  private Deviations deviations(double[] values, int n, double centre) {
     double reach = reach(centre);
     double s0 = 0, s1 = 0, q0 = 0, q1 = 0;
     int i = 0;
@@ -148,7 +152,7 @@ public final class StreamingStats implements Serializable {
       // Comparing every value with min and max took a third of the loop. A value beyond them is
       // further from the centre than they are, so its square alone reaches `reach`; a block is
       // compared only when its squares do, a few blocks in a hundred for normal samples. NaN
-      // compares false and is dealt with by the two-pass path, below.
+      // compares false: its sum is NaN, and the callers deal with it.
       if (ab + cd >= reach) {
         widen(values, i, i + 4);
         reach = reach(centre);
@@ -160,21 +164,7 @@ public final class StreamingStats implements Serializable {
       s0 += a;
       q0 += a * a;
     }
-    double sum = s0 + s1;
-    double squares = q0 + q1;
-    if (!Double.isFinite(sum) || !Double.isFinite(squares)) {
-      return false; // a NaN or an infinity: the two-pass path gives numpy's answer for those
-    }
-    // The chunk's M2 is what remains of the squares once its offset from the centre is taken
-    // out. Where that offset makes up more than half of the squares, the subtraction would
-    // cost more than a bit of the squares' precision: two passes then, here and after.
-    double chunkM2 = squares - sum * sum / n;
-    if (!(chunkM2 >= 0.5 * squares)) {
-      drifting = true;
-      return false;
-    }
-    merge(n, (centre - shift) + sum / n, chunkM2, min, max);
-    return true;
+    return new Deviations(s0 + s1, q0 + q1);
   }
 
   /**
