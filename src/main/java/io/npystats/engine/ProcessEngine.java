@@ -1,5 +1,6 @@
 package io.npystats.engine;
 
+import io.npystats.gen.NormalSamples;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.File;
@@ -53,7 +54,8 @@ public final class ProcessEngine implements Engine {
    * For children that summarise files: C1 alone, as submit.sh starts the stats driver. Their
    * kernel runs as fast under C1, and with two children on two cores each one's C2 took CPU from
    * the other's work: 2,000 files took two children 0.86 s of work with C2 and 0.52 s without.
-   * Children that generate keep C2, which draws the samples twice as fast.
+   * Children that generate keep C2, which draws the samples twice as fast, and get {@link
+   * NormalSamples#INLINE_SAMPLER_OPTIONS}.
    */
   private static final String QUICK_COMPILER_ONLY = "-XX:TieredStopAtLevel=1";
 
@@ -116,12 +118,12 @@ public final class ProcessEngine implements Engine {
 
   /** The default command with the compiler options {@code work} runs best with. */
   static List<String> commandFor(List<String> defaultCommand, Work<?> work) {
-    if (!(work instanceof StatsWork)) {
-      return defaultCommand;
-    }
-    List<String> quick = new ArrayList<>(defaultCommand);
-    quick.add(1, QUICK_COMPILER_ONLY); // right after java itself
-    return quick;
+    List<String> options = work instanceof StatsWork
+        ? List.of(QUICK_COMPILER_ONLY)
+        : NormalSamples.INLINE_SAMPLER_OPTIONS;
+    List<String> command = new ArrayList<>(defaultCommand);
+    command.addAll(1, options); // right after java itself
+    return command;
   }
 
   private static ClassDataArchive defaultArchive() {

@@ -3,6 +3,7 @@ package io.npystats.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.npystats.gen.NormalSamples;
 import io.npystats.task.FileSummary;
 import io.npystats.testing.Fixtures;
 import java.nio.file.Files;
@@ -43,15 +44,23 @@ class ProcessEngineTest {
   }
 
   @Test
-  void childrenThatSummariseCompileWithC1AloneAndChildrenThatGenerateKeepC2() throws Exception {
+  void childrenThatSummariseCompileWithC1AloneAndChildrenThatGenerateInlineTheSampler()
+      throws Exception {
     List<String> command = ProcessEngine.defaultCommand();
     List<String> stats = ProcessEngine.commandFor(command, new StatsWork(List.of("a.npy")));
     List<String> generate = ProcessEngine.commandFor(command, new GenerateWork("/d", 1, 10, 40, 2));
 
     assertThat(stats.get(0)).isEqualTo(command.get(0)); // java itself first
-    assertThat(stats).contains("-XX:TieredStopAtLevel=1").hasSize(command.size() + 1);
+    assertThat(stats.get(1)).isEqualTo("-XX:TieredStopAtLevel=1");
     assertThat(stats.subList(2, stats.size())).isEqualTo(command.subList(1, command.size()));
-    assertThat(generate).isEqualTo(command);
+    assertThat(generate.get(0)).isEqualTo(command.get(0));
+    int options = NormalSamples.INLINE_SAMPLER_OPTIONS.size();
+    assertThat(generate.subList(1, 1 + options))
+        .isEqualTo(NormalSamples.INLINE_SAMPLER_OPTIONS)
+        .contains("-XX:CompileCommand=quiet");
+    assertThat(generate.subList(1 + options, generate.size()))
+        .isEqualTo(command.subList(1, command.size()));
+    assertThat(generate).noneMatch(option -> option.startsWith("-XX:TieredStopAtLevel"));
   }
 
   @Test

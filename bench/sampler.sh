@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# What drawing one file's samples costs, by generator algorithm, with and without the options
+# that inline the JDK's normal sampler (io.npystats.gen.NormalSamples.INLINE_SAMPLER_OPTIONS),
+# each case in fresh JVMs, taking turns. Prints milliseconds a file: the best of 5 one-second
+# rounds in each JVM, then the median over the JVMs.
+#
+#   bench/sampler.sh [SAMPLES] [JVMS]     default 100000 samples a file, 5 JVMs a case
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SAMPLES=${1:-100000}
+JVMS=${2:-5}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+inline=(-XX:CompileCommand=quiet
+        -XX:CompileCommand=inline,java.util.random.RandomGenerator::nextGaussian
+        -XX:CompileCommand=inline,jdk.internal.util.random.RandomSupport::computeNextGaussian)
+classes=$(mktemp -d)
+trap 'rm -rf "$classes"' EXIT
+javac -d "$classes" "$ROOT/bench/sampler/SamplerBench.java"
+
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+algorithms=(L64X128MixRandom Xoroshiro128PlusPlus)
+declare -A times
+for ((jvm = 1; jvm <= JVMS; jvm++)); do
+  for algorithm in "${algorithms[@]}"; do
+    times[$algorithm:call]+=" $("$java" -cp "$classes" SamplerBench "$algorithm" "$SAMPLES")"
+    times[$algorithm:inline]+=" $("$java" "${inline[@]}" -cp "$classes" SamplerBench "$algorithm" "$SAMPLES")"
+  done
+done
+printf '%-22s %14s %14s   ms a file of %s samples, median of %s JVMs\n' \
+  algorithm "sampler called" "inlined" "$SAMPLES" "$JVMS"
+for algorithm in "${algorithms[@]}"; do
+  printf '%-22s %14s %14s   (%s / %s)\n' "$algorithm" \
+    "$(median <<< "${times[$algorithm:call]}")" "$(median <<< "${times[$algorithm:inline]}")" \
+    "${times[$algorithm:call]# }" "${times[$algorithm:inline]# }"
+done

@@ -1,0 +1,91 @@
+package io.npystats.gen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The options that make a JVM inline the JDK's normal sampler name a method that exists, and
+ * HotSpot takes them: a renamed method in a later JDK would make them silently do nothing. Runs
+ * {@link DrawSamples} in a child JVM that prints its inlining decisions.
+ */
+class SamplerInliningTest {
+  private static final List<String> SAMPLER = List.of(
+      "java.util.random.RandomGenerator::nextGaussian",
+      "jdk.internal.util.random.RandomSupport::computeNextGaussian");
+
+  /** Draws enough samples for C2 to compile {@link NormalSamples#fill}. */
+  public static final class DrawSamples {
+    public static void main(String[] args) {
+      double[] values = new double[16 * 1024];
+      double sum = 0;
+      for (int file = 0; file < 400; file++) {
+        NormalSamples samples = NormalSamples.forFile(1, file);
+        for (int chunk = 0; chunk < 6; chunk++) {
+          samples.fill(values, values.length);
+          sum += values[chunk];
+        }
+      }
+      System.out.println("drew " + (sum == sum ? "numbers" : "NaN"));
+    }
+  }
+
+  private static String[] run(List<String> options) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining",
+        "-cp", System.getProperty("java.class.path"), DrawSamples.class.getName()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] output = process.getInputStream().readAllBytes();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    return new String(output, StandardCharsets.UTF_8).split("\n");
+  }
+
+  /** Whether every method of the sampler was inlined because the options said so. */
+  private static boolean forcesSamplerInline(String[] lines) {
+    for (String method : SAMPLER) {
+      boolean forced = false;
+      for (String line : lines) {
+        forced |= line.contains(method) && line.contains("force inline");
+      }
+      if (!forced) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void theOptionsForChildrenInlineTheSamplerAndPrintNothingOfTheirOwn() throws Exception {
+    String[] lines = run(NormalSamples.INLINE_SAMPLER_OPTIONS);
+    assertThat(forcesSamplerInline(lines)).isTrue();
+    // Children speak on stdout, so the JVM must not announce the command there.
+    assertThat(lines).noneMatch(line -> line.startsWith("CompileCommand:"));
+    assertThat(forcesSamplerInline(run(List.of()))).isFalse(); // what the test would miss
+  }
+
+  @Test
+  void clusterExecutorsGetTheSameOptions() throws IOException {
+    List<String> lines = Files.readAllLines(Paths.get("conf", "spark-defaults.conf"));
+    assertThat(lines).contains(String.format("%-43s %s", "spark.executor.extraJavaOptions",
+        String.join(" ", NormalSamples.INLINE_SAMPLER_OPTIONS)));
+  }
+
+  @Test
+  void theDriversDirectivesInlineTheSampler() throws Exception {
+    Path directives = Paths.get("conf", "compiler-directives.json").toAbsolutePath();
+    assertThat(directives).exists();
+    assertThat(forcesSamplerInline(run(List.of("-XX:+UnlockDiagnosticVMOptions",
+        "-XX:CompilerDirectivesFile=" + directives)))).isTrue();
+  }
+}
