@@ -30,4 +30,32 @@ class NormalSamplesTest {
     assertThat(Math.abs(stats.std() - 1)).isLessThan(6 * Math.sqrt(0.5 / n));
     assertThat(stats.max()).isGreaterThan(4).isLessThan(7);
   }
+
+  @Test
+  void neighbouringFilesAreUncorrelated() {
+    // Files i and i + 1 of one seed, and file i of seeds s and s + 1, must look independent:
+    // their samples' correlation stays within six standard errors (1 / sqrt(n) each).
+    int n = 100_000;
+    for (long index = 0; index < 8; index++) {
+      double[] file = sample(5, index, n);
+      assertThat(Math.abs(correlation(file, sample(5, index + 1, n)))).isLessThan(6 / Math.sqrt(n));
+      assertThat(Math.abs(correlation(file, sample(6, index, n)))).isLessThan(6 / Math.sqrt(n));
+    }
+  }
+
+  private static double correlation(double[] a, double[] b) {
+    double sumA = 0, sumB = 0;
+    for (int i = 0; i < a.length; i++) {
+      sumA += a[i];
+      sumB += b[i];
+    }
+    double meanA = sumA / a.length, meanB = sumB / b.length;
+    double ab = 0, aa = 0, bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ab += (a[i] - meanA) * (b[i] - meanB);
+      aa += (a[i] - meanA) * (a[i] - meanA);
+      bb += (b[i] - meanB) * (b[i] - meanB);
+    }
+    return ab / Math.sqrt(aa * bb);
+  }
 }
