@@ -4,7 +4,9 @@
 # each case in fresh JVMs, taking turns. Prints milliseconds a file: the best of 5 one-second
 # rounds in each JVM, then the median over the JVMs.
 #
-#   bench/sampler.sh [SAMPLES] [JVMS]     default 100000 samples a file, 5 JVMs a case
+#   bench/sampler.sh [SAMPLES] [JVMS] [ALGORITHM...]
+#                        default 100000 samples a file, 5 JVMs a case, and the generator that
+#                        generate uses (Xoroshiro128PlusPlus) beside the JDK's default one
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SAMPLES=${1:-100000}
@@ -18,7 +20,8 @@ trap 'rm -rf "$classes"' EXIT
 javac -d "$classes" "$ROOT/bench/sampler/SamplerBench.java"
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-algorithms=(L64X128MixRandom Xoroshiro128PlusPlus)
+algorithms=("${@:3}")
+[[ ${#algorithms[@]} -gt 0 ]] || algorithms=(L64X128MixRandom Xoroshiro128PlusPlus)
 declare -A times
 for ((jvm = 1; jvm <= JVMS; jvm++)); do
   for algorithm in "${algorithms[@]}"; do
