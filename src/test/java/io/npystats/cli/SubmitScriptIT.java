@@ -69,6 +69,23 @@ class SubmitScriptIT {
     }
   }
 
+  @Test
+  void childProcessesThatGenerateTakeTheDirectivesAndKeepTheirProtocol() throws Exception {
+    LocalCluster scripts = LocalCluster.scriptsOnly(tmp, false);
+
+    LocalCluster.Outcome run = scripts.submit(TIMEOUT, "compare", "--files", "4", "--samples",
+        "1000", "--phase", "generate", "--engines", "processes", "--workers", "2", "--repeats", "1",
+        "--work", tmp.resolve("work").toString(), "--warehouse", tmp.resolve("tables").toString(),
+        "--report", tmp.resolve("report").toString());
+
+    // The children take the parent's directives (ProcessEngineTest), and each reports reading
+    // them: on stdout rather than stderr, that line would break the protocol and fail the run.
+    assertThat(run.exitCode()).as(run.tail()).isZero();
+    assertThat(run.err()).contains("compiler directives added");
+    assertThat(run.out()).containsPattern("(?m)^processes +2 +4 ")
+        .contains("Every engine gave the same results as sequential for every file, bit for bit");
+  }
+
   private static List<Path> sqlArchives(Path cds) throws Exception {
     if (!Files.isDirectory(cds)) {
       return List.of();

@@ -64,6 +64,22 @@ class ProcessEngineTest {
   }
 
   @Test
+  void childrenThatGenerateTakeTheParentsCompilerDirectives() throws Exception {
+    List<String> command = ProcessEngine.defaultCommand();
+    List<String> parent = List.of("-Xmx1g", "-XX:+UnlockDiagnosticVMOptions",
+        "-XX:CompilerDirectivesFile=/opt/npystats/conf/compiler-directives.json");
+    GenerateWork generate = new GenerateWork("/d", 1, 10, 40, 2);
+
+    assertThat(ProcessEngine.commandFor(command, generate, parent).subList(1, 4)).containsExactly(
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:+DisplayVMOutputToStderr",
+        "-XX:CompilerDirectivesFile=/opt/npystats/conf/compiler-directives.json");
+    assertThat(ProcessEngine.commandFor(command, generate, List.of("-Xmx1g")))
+        .noneMatch(option -> option.contains("Directives"));
+    assertThat(ProcessEngine.commandFor(command, new StatsWork(List.of("a.npy")), parent))
+        .noneMatch(option -> option.contains("Directives"));
+  }
+
+  @Test
   void aChildKilledMidRunNamesItselfAndItsFiles() throws Exception {
     List<String> paths = paths(tmp, 40_000);
     AtomicReference<ProcessHandle> victim = new AtomicReference<>();
