@@ -138,6 +138,7 @@ public final class ProcessEngine implements Engine {
     if (work instanceof StatsWork) {
       options.add(QUICK_COMPILER_ONLY);
     } else {
+      // The last such option is the one the parent JVM itself took.
       parentOptions.stream().filter(o -> o.startsWith(DIRECTIVES_FILE)).reduce((a, b) -> b)
           .ifPresent(directives -> options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
               "-XX:+DisplayVMOutputToStderr", directives)));
