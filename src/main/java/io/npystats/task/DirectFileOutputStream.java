@@ -72,20 +72,10 @@ final class DirectFileOutputStream extends OutputStream implements WritableByteC
 
   @Override
   public void write(byte[] bytes, int offset, int count) throws IOException {
-    ensureOpen();
-    while (count > 0) {
-      int n = Math.min(count, buffer.remaining());
-      buffer.put(bytes, offset, n);
-      offset += n;
-      count -= n;
-      length += n;
-      if (!buffer.hasRemaining()) {
-        drain();
-      }
-    }
+    write(ByteBuffer.wrap(bytes, offset, count));
   }
 
-  /** As {@link #write(byte[], int, int)}, for a writer that holds its bytes in a buffer. */
+  /** Copies {@code source} into the aligned buffer, writing it out each time it fills. */
   @Override
   public int write(ByteBuffer source) throws IOException {
     ensureOpen();
