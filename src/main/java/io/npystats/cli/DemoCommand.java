@@ -40,8 +40,10 @@ final class DemoCommand implements Callable<Integer> {
       SparkSessions.warmUp(spark);
       double startup = StatsCommand.secondsSinceJvmStart();
       int partitions = spark.sparkContext().defaultParallelism() * 4;
+      // The demo's own folder: one of another size from an earlier demo is replaced, not refused.
+      boolean overwrite = !GenerateJob.madeWith(spark, dir, files, samples, Defaults.SEED);
       GenerateCommand.print(w, dir,
-          GenerateJob.run(spark, dir, files, samples, Defaults.SEED, partitions));
+          GenerateJob.run(spark, dir, files, samples, Defaults.SEED, partitions, null, overwrite));
       stats = StatsJob.run(spark, dir, warehouse, RunIds.next("demo"), 0, startup);
       StatsCommand.print(w, stats);
     }

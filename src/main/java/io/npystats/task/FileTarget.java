@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
@@ -53,6 +54,8 @@ abstract class FileTarget {
   abstract long length(String name) throws IOException;
 
   abstract WritableByteChannel create(String name) throws IOException;
+
+  abstract ReadableByteChannel open(String name) throws IOException;
 
   /** Renames {@code temp} to {@code target}, replacing whatever {@code target} held. */
   abstract void replace(String temp, String target) throws IOException;
@@ -107,6 +110,11 @@ abstract class FileTarget {
     }
 
     @Override
+    ReadableByteChannel open(String name) throws IOException {
+      return FileChannel.open(dir.resolve(name), StandardOpenOption.READ);
+    }
+
+    @Override
     void replace(String temp, String target) throws IOException {
       Files.move(dir.resolve(temp), dir.resolve(target), StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
@@ -141,6 +149,11 @@ abstract class FileTarget {
     @Override
     WritableByteChannel create(String name) throws IOException {
       return Channels.newChannel(fs.create(new Path(dir, name), true));
+    }
+
+    @Override
+    ReadableByteChannel open(String name) throws IOException {
+      return Channels.newChannel(fs.open(new Path(dir, name)));
     }
 
     @Override
