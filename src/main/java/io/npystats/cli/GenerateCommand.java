@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  ./submit.sh generate --out data/files --files 2000 --samples 100000 --seed 42",
+      "  ./submit.sh generate --out data/files --files 2000 --samples 100000 --seed 7 --overwrite",
       "  ./submit.sh --master spark://127.0.0.1:7077 generate --out hdfs://nn:8020/npy --files 100000"
     })
 final class GenerateCommand implements Callable<Integer> {

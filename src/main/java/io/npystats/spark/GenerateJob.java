@@ -110,11 +110,13 @@ public final class GenerateJob {
     }
     fs.mkdirs(dir);
     int removed = GenerateManifest.removeTemporaries(fs, dir);
+    // Before the new manifest: a run killed in between leaves the old one, which refuses a plain
+    // re-run, rather than a new one over files this run would not have left.
+    int surplus = overwrite ? GenerateFile.removeFilesFrom(files, out, hadoop) : 0;
     if (found == null || !found.complete()) {
       requested.write(fs, dir);
     }
     removed += GenerateFile.removeTemporaries(out, hadoop);
-    int surplus = overwrite ? GenerateFile.removeFilesFrom(files, out, hadoop) : 0;
     int slices = (int) Math.max(1, Math.min(files, partitions));
     List<IndexRange> ranges = new ArrayList<>(slices);
     for (int i = 0; i < slices; i++) {

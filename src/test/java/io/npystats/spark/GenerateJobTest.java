@@ -97,6 +97,21 @@ class GenerateJobTest {
   }
 
   @Test
+  void aManifestThisVersionCannotReadStopsTheRunUnlessOverwriting() throws IOException {
+    Path dir = copyOfReference("newer-manifest");
+    Path manifest = dir.resolve(GenerateManifest.NAME);
+    Files.writeString(manifest, "{\"manifest\": 2, \"files\": 23}");
+    assertThatThrownBy(() -> GenerateJob.run(spark, dir.toString(), FILES, SAMPLES, SEED, 2))
+        .isInstanceOf(IOException.class)
+        .hasMessage(dir.resolve(GenerateManifest.NAME) + " is not a manifest this version can"
+            + " read: expected \"manifest\": 1, found 2");
+
+    GenerateJob.Result r = GenerateJob.run(spark, dir.toString(), FILES, SAMPLES, SEED, 2, null, true);
+    assertThat(r.written()).isEqualTo(FILES);
+    assertSameFolder(dir, reference);
+  }
+
+  @Test
   void overwritingRewritesEveryFileAndTheManifest() throws IOException {
     Path dir = copyOfReference("overwritten");
     GenerateJob.Result r = GenerateJob.run(spark, dir.toString(), 20, SAMPLES, 7, 3, null, true);
