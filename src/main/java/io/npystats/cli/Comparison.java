@@ -273,11 +273,9 @@ final class Comparison {
    *
    * <p>Nothing is deleted until the last run has ended. On ext4 without a journal, every file
    * created skips past the inodes freed in the last few minutes, and deleting a run's folder
-   * before the next one wrote made each later run slower than the one before: 1,000 files took
-   * the threads engine 0.32 to 0.42 s and, later in the same phase, the spark engine 0.77 to
-   * 0.85 s; with nothing deleted, the spark engine took 0.40 to 0.41 s. Once checked, a run's
-   * files are emptied instead, which frees their space and their page cache but no inode; the
-   * folders go when the phase ends.
+   * before the next one wrote made each later run slower than the one before
+   * (docs/performance.md). Once checked, a run's files are emptied instead, which frees their
+   * space and their page cache but no inode; the folders go when the phase ends.
    */
   private void compareGeneration(List<Engine> engines) throws IOException, EngineException {
     String phaseDir = new org.apache.hadoop.fs.Path(settings.workDir(), "generate").toString();

@@ -72,7 +72,7 @@ public final class StatsJob {
     JavaRDD<FileSummary> summaries = jsc.parallelize(paths, slices)
         .mapPartitions(new SummarizePaths(conf))
         // Serialized: a deserialized cache sizes every partition by walking its objects with
-        // reflection, which cost a fifth of the tasks' time; a summary serializes in microseconds.
+        // reflection, a large share of the tasks' time; a summary serializes in microseconds.
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
       // Reads every file once and caches the summaries the write then uses. Partials merge in

@@ -84,7 +84,7 @@ abstract class FileTarget {
     long length(String name) {
       // java.io.File answers a missing file with false, where java.nio throws: in a new folder
       // every file is missing, and filling in each exception's stack trace, deep under Spark's
-      // task, took a tenth of generate's CPU time. A file it cannot see is written again, and
+      // task, was a real share of generate's CPU time. A file it cannot see is written again, and
       // any real trouble with the folder then surfaces from that write.
       File file = new File(dirFile, name);
       return file.isFile() ? file.length() : -1;

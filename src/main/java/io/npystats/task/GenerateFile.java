@@ -42,9 +42,8 @@ public final class GenerateFile {
   /**
    * Whole pages (see {@link NpyWriter}), and no more than 64 KiB: Linux sizes the page-cache
    * folios it allocates by the write, and larger folios need larger free blocks. On a VM with
-   * fragmented free memory those came from memory the host had taken back, and 2,000 files took
-   * 1.54 to 1.78 s with 256 KiB writes against 1.16 to 1.36 s with 64 KiB, 1.21 to 1.48 s with
-   * 128 KiB (3 runs each, alternating).
+   * fragmented free memory those came from memory the host had taken back, which made larger
+   * writes slower (docs/performance.md).
    */
   private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
