@@ -110,7 +110,7 @@ class CompareCommandTest {
   @Test
   void sparkLocalAndBothPhasesAgreeWithTheOthers() throws Exception {
     String warehouse = tmp.resolve("warehouse").toString();
-    Comparison.Settings settings = new Comparison.Settings(null, 5, 1_500, 9, List.of(2),
+    Comparison.Settings settings = new Comparison.Settings(null, List.of(5L), 1_500, 9, List.of(2),
         List.of("threads", "spark"), EnumSet.of(Phase.GENERATE, Phase.STATS), 1, warehouse,
         tmp.resolve("report"), tmp.resolve("work").toString(), "both-1", null,
         Map.of("spark.ui.enabled", "false", "spark.driver.host", "127.0.0.1",
