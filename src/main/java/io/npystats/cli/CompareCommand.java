@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  ./submit.sh compare --files 200 --samples 100000",
-      "  ./submit.sh compare --files 200,2000,20000 --engines threads,processes,spark --workers 2",
+      "  ./submit.sh compare --files 200,2000,20000 --samples 10000 --engines threads,spark --workers 2",
       "  ./submit.sh compare --in data/files --workers 1,2 --repeats 5",
       "  ./submit.sh compare --files 500 --samples 100000 --phase both --engines threads,processes",
       "  ./submit.sh --master spark://127.0.0.1:7077 compare --in data/files"

@@ -18,6 +18,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
@@ -86,13 +87,10 @@ public final class Chart {
     boolean sweep = sizes.size() > 1;
     CombinedDomainXYPlot plot;
     if (sweep) {
-      LogAxis x = new LogAxis(FILES);
-      x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-      x.setNumberFormatOverride(new DecimalFormat("#,##0"));
+      LogAxis x = decades(FILES, sizes.first() / 1.5, sizes.last() * 1.5);
       plot = new CombinedDomainXYPlot(x);
       plot.add(sweepPanel(rows, WALL_SECONDS, true), 1);
       plot.add(sweepPanel(rows, FILES_PER_SECOND, false), 1);
-      x.setRange(sizes.first() / 1.5, sizes.last() * 1.5);
     } else {
       NumberAxis x = new NumberAxis(WORKERS);
       x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
@@ -199,16 +197,28 @@ public final class Chart {
     }
     ValueAxis y;
     if (wall) {
-      LogAxis log = new LogAxis(label);
-      log.setSmallestValue(1e-3);
-      log.setRange(Math.max(1e-3, min / 1.5), Math.max(2e-3, max * 1.5));
-      y = log;
+      y = decades(label, Math.max(1e-3, min / 1.5), Math.max(2e-3, max * 1.5));
     } else {
       NumberAxis linear = new NumberAxis(label);
       linear.setRange(0, Math.max(1, max) * 1.15);
       y = linear;
     }
     return panel(data, y, engines, dashed);
+  }
+
+  /**
+   * A log axis ticked at powers of ten, with plain numbers for labels, from the power of ten at
+   * or below {@code low}: so that a range narrower than a decade still has a labelled tick.
+   */
+  private static LogAxis decades(String label, double low, double high) {
+    LogAxis axis = new LogAxis(label);
+    axis.setSmallestValue(1e-3);
+    axis.setTickUnit(new NumberTickUnit(1.0));
+    axis.setMinorTickCount(9);
+    axis.setMinorTickMarksVisible(true);
+    axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+    axis.setRange(Math.pow(10, Math.floor(Math.log10(low))), high);
+    return axis;
   }
 
   private static void add(YIntervalSeries series, double x, Benchmarks.Summary r, boolean wall) {

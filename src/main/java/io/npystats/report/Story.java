@@ -61,7 +61,8 @@ public final class Story {
     md.append("Start-up against work, each engine at its best worker count on ")
         .append(count(files)).append(" files:\n\n");
     for (Benchmarks.Summary r : bestPerEngine(at)) {
-      md.append("- ").append(startupAgainstWork(r, first)).append('\n');
+      md.append("- ").append(startupAgainstWork(r, first)).append(firstSession(r, at))
+          .append('\n');
     }
     if (sizes.size() > 1) {
       md.append('\n').append(sweep(rows, sizes)).append('\n');
@@ -114,6 +115,24 @@ public final class Story {
       b.append(' ').append(crossover(r, first));
     }
     return b.toString();
+  }
+
+  /**
+   * A note where the engine's sessions took very different times to start: the first session of
+   * an engine in a JVM loads its classes, which a later one finds loaded, and a user's fresh
+   * {@code ./submit.sh} pays what the first paid.
+   */
+  private static String firstSession(Benchmarks.Summary r, List<Benchmarks.Summary> at) {
+    List<Double> startups = at.stream().filter(x -> x.median().engine().equals(r.median().engine()))
+        .map(x -> x.median().startupSeconds()).toList();
+    double slowest = startups.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    double quickest = startups.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    if (slowest - quickest < 0.5 || slowest < 3 * quickest) {
+      return "";
+    }
+    return String.format(Locale.ROOT, " Its sessions took from %s to %s to start: the first in a"
+        + " JVM loads the engine's classes, later ones find them loaded, and a fresh"
+        + " `./submit.sh` pays what the first paid.", seconds(quickest), seconds(slowest));
   }
 
   /** The number of files from which {@code startup} is under a tenth of the wall time. */

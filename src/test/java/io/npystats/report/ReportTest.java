@@ -238,6 +238,22 @@ class ReportTest {
   }
 
   @Test
+  void aFirstSessionMuchSlowerToStartThanTheNextIsPointedOut() throws Exception {
+    List<BenchmarkRow> rows = Benchmarks.rows("s", Instant.parse("2026-11-25T21:00:00Z"), "s",
+        BenchmarksTest.MACHINE, List.of(new Benchmarks.Measured(run("sequential", 1, 0, 0.4, 2000), 1),
+            new Benchmarks.Measured(run("spark", 1, 4.73, 0.23, 2000), 1),
+            new Benchmarks.Measured(run("spark", 2, 0.35, 0.4, 2000), 1)));
+    assertThat(report(rows, "sessions")).contains("- **spark (1 worker)**: start-up 4.73 s, work"
+        + " 0.115 ms a file. Start-up was 95% of its wall time here; it stops mattering (under a"
+        + " tenth of the wall time) from about 370,000 files. Its work a file is faster than"
+        + " sequential (1 worker)'s (0.200 ms), so it overtakes sequential (1 worker) from about"
+        + " 56,000 files. Its sessions took from 0.35 s to 4.73 s to start: the first in a JVM"
+        + " loads the engine's classes, later ones find them loaded, and a fresh `./submit.sh`"
+        + " pays what the first paid.");
+    assertThat(report(race(1000, 0.11), "similar")).doesNotContain("Its sessions took");
+  }
+
+  @Test
   void aMeasurementTooShortToTrustIsWarnedAbout() throws Exception {
     List<BenchmarkRow> rows = race(1000, 0.04);
     String page = report(rows, "short");
