@@ -148,7 +148,10 @@ final class Comparison {
       out.println();
       out.printf("%s, %s:%n", phase.label(), description);
       out.print(TextTables.text(shown));
-      warnings.addAll(Story.warnings(shown));
+      String warning = Story.warning(shown);
+      if (warning != null) {
+        warnings.add(warning);
+      }
     }
     out.println(agreement);
     out.println("Work excludes start-up; files/s, speedup and efficiency are over work seconds;"
@@ -287,7 +290,7 @@ final class Comparison {
   private List<List<String>> inputPaths() throws IOException, EngineException {
     List<String> all;
     if (settings.input() != null) {
-      all = InputPaths.list(settings.input(), conf);
+      all = byIndex(InputPaths.list(settings.input(), conf));
     } else {
       String dir = generatedInput();
       GenerateFile.removeTemporaries(dir, conf);
@@ -317,7 +320,10 @@ final class Comparison {
     return inputs;
   }
 
-  /** Generated paths in the order of their index, so that the first N are files 0 to N-1. */
+  /**
+   * Paths named {@code NAME_INDEX.EXT} in the order of their index, so that the first N of a
+   * generated folder are files 0 to N-1; others after them, in name order.
+   */
   private static List<String> byIndex(List<String> paths) {
     List<String> sorted = new ArrayList<>(paths);
     sorted.sort(Comparator.comparingLong(Comparison::index).thenComparing(Comparator.naturalOrder()));

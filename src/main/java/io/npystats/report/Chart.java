@@ -207,8 +207,9 @@ public final class Chart {
   }
 
   /**
-   * A log axis ticked at powers of ten, with plain numbers for labels, from the power of ten at
-   * or below {@code low}: so that a range narrower than a decade still has a labelled tick.
+   * A log axis ticked at powers of ten, with plain numbers for labels; where no power of ten lies
+   * between {@code low} and {@code high}, it starts at the one below {@code low}, so that every
+   * axis has a labelled tick.
    */
   private static LogAxis decades(String label, double low, double high) {
     LogAxis axis = new LogAxis(label);
@@ -217,7 +218,8 @@ public final class Chart {
     axis.setMinorTickCount(9);
     axis.setMinorTickMarksVisible(true);
     axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
-    axis.setRange(Math.pow(10, Math.floor(Math.log10(low))), high);
+    boolean decadeWithin = Math.pow(10, Math.ceil(Math.log10(low))) <= high;
+    axis.setRange(decadeWithin ? low : Math.pow(10, Math.floor(Math.log10(low))), high);
     return axis;
   }
 

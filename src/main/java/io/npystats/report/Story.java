@@ -43,6 +43,24 @@ public final class Story {
     return lines;
   }
 
+  /**
+   * The same as {@link #warnings}, in one line for a console, or null when every measurement is
+   * long enough.
+   */
+  public static String warning(List<Benchmarks.Summary> rows) {
+    List<String> runs = new ArrayList<>();
+    for (Benchmarks.Summary r : rows) {
+      if (r.tooShort()) {
+        runs.add(String.format(Locale.ROOT, "%s on %,d files (%.3f s)", label(r),
+            r.median().files(), r.median().workSeconds()));
+      }
+    }
+    return runs.isEmpty() ? null : String.format(Locale.ROOT, "%s: under %.1f s of work, too short"
+        + " to trust (timer and scheduling noise are a large share of it): %s; give more files or"
+        + " more --samples", rows.get(0).median().phase(), Benchmarks.SHORTEST_TRUSTED_SECONDS,
+        String.join(", ", runs));
+  }
+
   /** The phase's story as Markdown paragraphs; empty for no rows. */
   public static String tell(List<Benchmarks.Summary> rows) {
     if (rows.isEmpty()) {

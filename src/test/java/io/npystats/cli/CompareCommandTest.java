@@ -112,8 +112,8 @@ class CompareCommandTest {
         .contains("stats, 3 and 6 files (0.1 MB for 6) in " + folder + ":\n")
         .containsPattern("(?m)^threads +2 +3 ")
         .containsPattern("(?m)^threads +2 +6 ")
-        .containsPattern("(?m)^warning: stats threads \\(2 workers\\) on 3 files: 0\\.\\d{3} s of work is"
-            + " too short to trust");
+        .containsPattern("(?m)^warning: stats: under 0\\.1 s of work, too short to trust .*, threads"
+            + " \\(2 workers\\) on 3 files \\(0\\.\\d{3} s\\), threads \\(2 workers\\) on 6 files");
     assertThat(Files.list(tmp.resolve("work")).map(p -> p.getFileName().toString()))
         .containsExactly("files-6x2000-seed42");
     assertThat(Files.readString(report.resolve("report.md")))

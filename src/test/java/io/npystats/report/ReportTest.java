@@ -264,6 +264,11 @@ class ReportTest {
         .containsExactly(warning, warning.replace("threads (2 workers)", "spark (2 workers)")
             .replace("0.040 s", "0.050 s"));
     assertThat(page).contains("**Too short to trust:**\n\n- " + warning + "\n");
+    assertThat(Story.warning(Benchmarks.summaries(rows, "stats"))).isEqualTo("stats: under 0.1 s"
+        + " of work, too short to trust (timer and scheduling noise are a large share of it):"
+        + " threads (2 workers) on 1,000 files (0.040 s), spark (2 workers) on 1,000 files"
+        + " (0.050 s); give more files or more --samples");
+    assertThat(Story.warning(Benchmarks.summaries(race(100_000, 0.11), "stats"))).isNull();
     assertThat(report(race(1000, 0.11), "long")).doesNotContain(warning);
   }
 
