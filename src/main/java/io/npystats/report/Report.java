@@ -73,14 +73,14 @@ public final class Report {
       }
       md.append("![").append(title).append("](").append(chart.getFileName()).append(")\n\n")
           .append(TextTables.markdown(shown)).append('\n');
+      // On a sweep, how each engine ran on the most files; the smaller sizes ran the same way.
+      long most = shown.stream().mapToLong(x -> x.median().files()).max().orElse(0);
       for (Benchmarks.Summary s : shown) {
         BenchmarkRow r = s.median();
-        if (r.detail() != null && !r.detail().isEmpty()) {
+        if (r.files() == most && r.detail() != null && !r.detail().isEmpty()) {
           md.append("- ").append(r.engine()).append(" with ").append(r.workers())
-              .append(r.workers() == 1 ? " worker" : " workers")
-              .append(shown.stream().map(x -> x.median().files()).distinct().count() > 1
-                  ? String.format(Locale.ROOT, " on %,d files", r.files()) : "")
-              .append(": ").append(r.detail()).append('\n');
+              .append(r.workers() == 1 ? " worker: " : " workers: ").append(r.detail())
+              .append('\n');
         }
       }
     }

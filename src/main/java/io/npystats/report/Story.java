@@ -108,9 +108,9 @@ public final class Story {
       b.append(" No engine beat one thread: what the others paid to start and to coordinate"
           + " their workers was more than their workers saved.");
     } else if (!Double.isNaN(w.speedup())) {
-      b.append(String.format(Locale.ROOT, " Why: its work ran %.2fx as fast as one thread's,"
-          + " with %,d %s at %.0f%% efficiency%s.", w.speedup(), w.workers(),
-          w.workers() == 1 ? "worker" : "workers", 100 * w.efficiency(),
+      b.append(String.format(Locale.ROOT, " Why: its work ran %.2fx as fast as the sequential"
+          + " engine's%s%s.", w.speedup(), w.workers() == 1 ? "" : String.format(Locale.ROOT,
+              ", with %,d workers at %.0f%% efficiency", w.workers(), 100 * w.efficiency()),
           w.startupSeconds() < 0.01 ? ", and it had next to nothing to start" : ""));
     }
     return b.toString();

@@ -118,7 +118,8 @@ class CompareCommandTest {
         .containsExactly("files-6x2000-seed42");
     assertThat(Files.readString(report.resolve("report.md")))
         .contains("![stats: work rate and wall time against files](compare-stats.png)")
-        .contains("First to finish at each size: 3 files, ");
+        .contains("First to finish at each size: 3 files, ")
+        .containsOnlyOnce("- threads with 2 workers: 2 pool threads\n");
   }
 
   @Test

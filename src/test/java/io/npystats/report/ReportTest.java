@@ -211,8 +211,8 @@ class ReportTest {
             + " (0.001 s of start-up, 0.11 s of work, 9,091 files/s). Spark (2 workers) did the"
             + " work faster (20,000 files/s, 0.050 s), but its start-up of 3.00 s made its wall"
             + " time 3.05 s: on this many files, start-up decided the race. Why: its work ran"
-            + " 1.82x as fast as one thread's, with 2 workers at 91% efficiency, and it had next"
-            + " to nothing to start.")
+            + " 1.82x as fast as the sequential engine's, with 2 workers at 91% efficiency, and it"
+            + " had next to nothing to start.")
         .contains("- **spark (2 workers)**: start-up 3.00 s, work 0.050 ms a file. Start-up was 98%"
             + " of its wall time here; it stops mattering (under a tenth of the wall time) from"
             + " about 540,000 files. Its work a file is faster than threads (2 workers)'s (0.110"
@@ -229,7 +229,7 @@ class ReportTest {
         .contains("**Winner on 100,000 files: spark (2 workers)**, 8.00 s from start to end"
             + " (3.00 s of start-up, 5.00 s of work, 20,000 files/s). It also did the work"
             + " fastest, so start-up did not decide this race. Why: its work ran 4.00x as fast as"
-            + " one thread's, with 2 workers at 200% efficiency.")
+            + " the sequential engine's, with 2 workers at 200% efficiency.")
         .contains("- **threads (2 workers)**: start-up 0.001 s, work 0.110 ms a file. Start-up was"
             + " 0% of its wall time here; it stops mattering (under a tenth of the wall time) from"
             + " about 82 files. It starts sooner than spark (2 workers) but works slower a file"
