@@ -23,6 +23,8 @@ public final class Story {
   static final double NEGLIGIBLE_SHARE = 0.1;
   /** Start-ups closer than this are the same: a pool of threads starts in about a millisecond. */
   static final double SAME_STARTUP_SECONDS = 0.005;
+  /** Work a file closer than this share is the same: repeats of one run differ by more. */
+  static final double SAME_WORK_SHARE = 0.05;
   private static final String SEQUENTIAL = "sequential";
   private static final String SPARK = "spark";
   private static final String CLUSTER = "spark-cluster";
@@ -167,6 +169,12 @@ public final class Story {
     }
     double workLead = first.workPerFile() - r.workPerFile();
     String winner = label(first);
+    if (Math.abs(workLead) < SAME_WORK_SHARE * first.workPerFile()) {
+      return String.format(Locale.ROOT, "Its work a file is within %.0f%% of %s's (%.3f ms), a tie"
+          + " within this run's noise: start-up decides at every size%s.", 100 * SAME_WORK_SHARE,
+          winner, 1e3 * first.workPerFile(), startupLead > 0 ? ", and " + winner + " starts sooner"
+              : startupLead < 0 ? ", and this engine starts sooner" : "");
+    }
     if (workLead > 0 && startupLead > 0) {
       return String.format(Locale.ROOT, "Its work a file is faster than %s's (%.3f ms), so it"
           + " overtakes %s from about %s files.", winner, 1e3 * first.workPerFile(), winner,

@@ -251,6 +251,11 @@ class ReportTest {
         + " loads the engine's classes, later ones find them loaded, and a fresh `./submit.sh`"
         + " pays what the first paid.");
     assertThat(report(race(1000, 0.11), "similar")).doesNotContain("Its sessions took");
+    assertThat(report(race(1000, 0.051), "tie")).contains("- **spark (2 workers)**: start-up 3.00 s,"
+        + " work 0.050 ms a file. Start-up was 98% of its wall time here; it stops mattering (under"
+        + " a tenth of the wall time) from about 540,000 files. Its work a file is within 5% of"
+        + " threads (2 workers)'s (0.051 ms), a tie within this run's noise: start-up decides at"
+        + " every size, and threads (2 workers) starts sooner.");
   }
 
   @Test
