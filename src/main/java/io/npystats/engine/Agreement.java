@@ -51,9 +51,9 @@ public final class Agreement {
     if (e.n() != a.n()) {
       return "n " + a.n() + ", expected " + e.n();
     }
-    String[] numbers = {"mean", "std", "min", "max", "m2"};
+    String[] numbers = {"mean", "std", "min", "max", "m2", "mean low"};
     double[][] values = {{e.mean(), a.mean()}, {e.std(), a.std()}, {e.min(), a.min()},
-        {e.max(), a.max()}, {e.m2(), a.m2()}};
+        {e.max(), a.max()}, {e.m2(), a.m2()}, {e.meanLow(), a.meanLow()}};
     for (int k = 0; k < numbers.length; k++) {
       if (Double.doubleToLongBits(values[k][0]) != Double.doubleToLongBits(values[k][1])) {
         return numbers[k] + " " + values[k][1] + ", expected " + values[k][0];

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The text a child process and its parent exchange, version 1: UTF-8 lines of tab-separated
+ * The text a child process and its parent exchange, version 2: UTF-8 lines of tab-separated
  * fields. In a text field a backslash, tab, line feed and carriage return are written {@code \\},
  * {@code \t}, {@code \n} and {@code \r}, and a missing value is {@code \N}. A double is written in
  * Java's shortest round-trip form, so it crosses the pipe bit for bit, NaN and infinities too.
@@ -39,12 +39,12 @@ import org.apache.hadoop.conf.Configuration;
  * done    ITEMS  CPU-NANOSECONDS     after the last result
  * </pre>
  *
- * <p>The fields of a result are those of {@link FileSummary} (13) or {@link GeneratedFile} (5), in
+ * <p>The fields of a result are those of {@link FileSummary} (14) or {@link GeneratedFile} (5), in
  * record order.
  */
 final class ChildProtocol {
   static final String MAGIC = "npystats-child";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final String READY = "ready";
   static final String RESULT = "result";
   static final String DONE = "done";
@@ -54,7 +54,7 @@ final class ChildProtocol {
   private static final String ITEM = "item";
   private static final String END = "end";
   private static final String NULL = "\\N";
-  private static final int SUMMARY_FIELDS = 13;
+  private static final int SUMMARY_FIELDS = 14;
   private static final int GENERATED_FIELDS = 6;
   /** What {@link Double#toString} writes, and nothing else: no hex, no suffix, no blanks. */
   private static final Pattern DOUBLE = Pattern.compile("-?(NaN|Infinity|[0-9]+\\.[0-9]+(E-?[0-9]+)?)");
@@ -192,7 +192,7 @@ final class ChildProtocol {
       appendText(b, s.dtype());
       appendText(b, s.shape());
       b.append('\t').append(s.n());
-      for (double d : new double[] {s.mean(), s.std(), s.min(), s.max(), s.m2()}) {
+      for (double d : new double[] {s.mean(), s.std(), s.min(), s.max(), s.m2(), s.meanLow()}) {
         b.append('\t').append(d);
       }
       b.append('\t').append(s.bytes()).append('\t').append(s.seconds());
@@ -236,7 +236,7 @@ final class ChildProtocol {
           unescapeNullable(f[4]), unescapeNullable(f[5]), unescapeNullable(f[6]),
           parseLong(f[7], "n"), parseDouble(f[8], "mean"), parseDouble(f[9], "std"),
           parseDouble(f[10], "min"), parseDouble(f[11], "max"), parseDouble(f[12], "m2"),
-          parseLong(f[13], "bytes"), parseDouble(f[14], "seconds"));
+          parseDouble(f[13], "mean low"), parseLong(f[14], "bytes"), parseDouble(f[15], "seconds"));
       if (!work.item(expectedItem).equals(s.path())) {
         throw new ProtocolException("result " + expectedItem + " is for " + s.path() + ", expected "
             + work.item(expectedItem));

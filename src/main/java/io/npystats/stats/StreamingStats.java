@@ -1,37 +1,51 @@
 package io.npystats.stats;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Count, mean, sum of squared deviations (M2), min and max of a stream of doubles, in one pass
  * and constant memory, with an exact merge of two partials (Chan, Golub and LeVeque, 1979).
  *
- * <p>Values arrive in chunks. The first chunk is summarised with two passes over the chunk alone
- * (mean, then deviations from it, with the usual correction term), which is as accurate as
- * numpy's two passes over the whole array, and then merged into the running total. Later chunks
- * take one pass: deviations from the running mean, which is as good a centre as the chunk's own
- * mean wherever the data do not drift. Where a chunk's own mean lies so far from that centre
- * that the one-pass sum of squares would lose more than one bit to cancellation, the chunk is
- * summarised again with two passes, and so is the rest of the stream. Min and max are compared
- * only in the few blocks of four whose squared deviations could hold a new extreme, which saves
- * much of each pass (docs/performance.md). Merging partials, never averaging averages, is also
- * how per-file results combine into the overall statistics.
+ * <p>The mean comes from a compensated sum: the running sum and, beside it, the sum of what each
+ * addition rounded away, kept as a normalised pair of doubles. In the one pass each value costs
+ * three operations more for it (Dekker's fast two-sum, exact because every running sum is kept
+ * offset by a power of two far above the values), and a bound on that pass's own rounding says
+ * whether the chunk's sum is good to 2^-10 of an ulp of itself; where it cannot say so (1e20
+ * beside 0.5, say), the chunk is summed again exactly, as Python's {@code math.fsum} does.
+ * Values that cancel (1e15, -1e15 and 1, over and over) keep their last bits, and the mean is
+ * within an ulp or two of the exactly rounded one, however the stream is cut into chunks and
+ * partials, unless the chunks' own sums cancel each other by more than 2^9 (a +1e20 at the end
+ * of one chunk, its -1e20 at the start of the next): each chunk's sum still enters to 2^-10 of
+ * an ulp of itself. The merge of two partials takes the offset between their means from the
+ * compensated sums too, so that samples far from zero (near 1e9, say) do not leak their means'
+ * rounding into M2.
  *
- * <p>Like numpy: an empty stream has NaN for every statistic; a NaN anywhere makes everything
- * NaN; an infinity makes the mean infinite and the standard deviation NaN.
+ * <p>Values arrive in chunks. Each takes one pass where it can: squared deviations from the
+ * running mean, which is as good a centre as the chunk's own mean wherever the data do not
+ * drift, and for the first chunk from the mean of its first 64 values. Where a chunk's own mean
+ * lies so far from that centre that the one-pass sum of squares would lose more than one bit to
+ * cancellation, the chunk is summarised again with two passes over the chunk alone (its sum, then
+ * the squared deviations from its mean, as numpy does over the whole array), and after the
+ * first chunk so is the rest of the stream. Min and max are compared only in the few blocks of
+ * four whose squared deviations could hold a new extreme, which saves much of each pass
+ * (docs/performance.md). Merging partials, never averaging averages, is also how per-file
+ * results combine into the overall statistics.
+ *
+ * <p>IEEE cases as numpy gives them: an empty stream has NaN for every statistic; a NaN anywhere
+ * makes everything NaN; an infinity makes the mean infinite (NaN with both signs) and the
+ * standard deviation NaN; finite values whose sum overflows have an infinite mean and an infinite
+ * standard deviation, and finite values whose squared deviations overflow an infinite standard
+ * deviation. Whether a sum overflows on its way to a total that does not (1e308, 1e308, -1e308)
+ * depends on the order of the additions, where numpy's pairwise order and this one can differ.
  */
 public final class StreamingStats implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private long count;
-  /**
-   * Every value is taken relative to this shift, the first finite value seen. Far from zero
-   * (samples near 1e9, say) the mean's rounding would otherwise leak into the merged M2 at
-   * first order; relative to a nearby shift it cannot.
-   */
-  private double shift;
-  /** The mean of (value - shift). */
-  private double mean;
+  /** The sum of the values is {@code sum + sumError}, to about twice double precision. */
+  private double sum;
+  private double sumError;
   private double m2;
   private double min = Double.POSITIVE_INFINITY;
   private double max = Double.NEGATIVE_INFINITY;
@@ -40,16 +54,22 @@ public final class StreamingStats implements Serializable {
 
   public StreamingStats() {}
 
-  /** A partial from its parts, e.g. read back from a table; {@code m2} is n times the variance. */
-  public static StreamingStats of(long count, double mean, double m2, double min, double max) {
+  /**
+   * A partial from its parts, e.g. read back from a child process: {@code mean + meanLow} is
+   * the mean to about twice double precision (see {@link #meanLow()}; 0 where unknown, at the
+   * cost of the merged mean's last bits), and {@code m2} is n times the variance.
+   */
+  public static StreamingStats of(long count, double mean, double meanLow, double m2, double min,
+      double max) {
     if (count < 0) {
       throw new IllegalArgumentException("count must not be negative: " + count);
     }
     StreamingStats s = new StreamingStats();
     if (count > 0) {
       s.count = count;
-      s.shift = Double.isFinite(mean) ? mean : 0;
-      s.mean = Double.isFinite(mean) ? 0 : mean;
+      double product = mean * count;
+      s.setSum(product, Double.isFinite(product)
+          ? Math.fma(mean, count, -product) + meanLow * count : 0);
       s.m2 = m2;
       s.min = min;
       s.max = max;
@@ -62,91 +82,163 @@ public final class StreamingStats implements Serializable {
     if (n <= 0) {
       return;
     }
-    if (count == 0) {
-      shift = Double.isFinite(values[0]) ? values[0] : 0;
-    } else if (!drifting && Double.isFinite(mean) && Double.isFinite(m2)
-        && addAroundRunningMean(values, n)) {
+    if (count == 0 ? addFirstInOnePass(values, n) : !drifting && Double.isFinite(sum)
+        && Double.isFinite(m2) && addInOnePass(values, n, mean(), bound(Math.max(-min, max)))) {
       return;
     }
-    double k = shift;
-    // Four independent accumulators let the CPU overlap the additions.
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      s0 += values[i];
-      s1 += values[i + 1];
-      s2 += values[i + 2];
-      s3 += values[i + 3];
-    }
-    for (; i < n; i++) {
-      s0 += values[i];
-    }
-    double centre = ((s0 + s1) + (s2 + s3)) / n;
-    double chunkMean;
-    double chunkM2;
-    if (Double.isFinite(centre)) {
-      // Every value is finite here.
-      Deviations around = deviations(values, n, centre);
-      // r is what the rounded centre missed: it corrects both M2 and the chunk's mean, so that
-      // neither carries the rounding of a value as large as the samples into the merge.
-      double r = around.sum();
-      chunkM2 = Math.max(0, around.squares() - r * r / n);
-      chunkMean = (centre - k) + r / n;
-    } else {
-      widen(values, 0, n);
-      if (Double.isNaN(centre) && containsNaN(values, n)) {
-        // numpy's min and max are NaN where any value is (a NaN sum alone may be +inf + -inf).
-        min = Double.NaN;
-        max = Double.NaN;
-      }
-      chunkMean = centre - k;
-      chunkM2 = Double.NaN;
-    }
-    merge(n, chunkMean, chunkM2, min, max);
+    addInTwoPasses(values, n);
   }
 
   /**
-   * Summarises the chunk in one pass, as deviations from the running mean, and merges it; or
-   * returns false where that would not be as accurate as two passes. Either way the running min
-   * and max already take in the chunk's values, as the two passes would have them.
+   * The first chunk in one pass too, where its first values tell enough: their mean is a centre
+   * close enough for the squares (the check after the pass says whether it was), and four times
+   * their largest magnitude almost always bounds the rest.
    */
-  private boolean addAroundRunningMean(double[] values, int n) {
-    double centre = shift + mean;
-    Deviations around = deviations(values, n, centre);
-    double sum = around.sum();
-    double squares = around.squares();
-    if (!Double.isFinite(sum) || !Double.isFinite(squares)) {
+  private boolean addFirstInOnePass(double[] values, int n) {
+    int sample = Math.min(n, 64);
+    double sampleSum = 0;
+    double largest = 0;
+    for (int i = 0; i < sample; i++) {
+      double magnitude = Math.abs(values[i]);
+      sampleSum += values[i];
+      largest = magnitude > largest ? magnitude : largest;
+    }
+    double centre = sampleSum / sample;
+    return Double.isFinite(centre) && Double.isFinite(largest)
+        && addInOnePass(values, n, centre, 4 * bound(largest));
+  }
+
+  /**
+   * The chunk alone: a quick pass for a rough centre and the largest magnitude, then the pass
+   * that sums exactly and squares the deviations from that centre; and where that sum cannot
+   * be vouched for, or the rough centre was too far off, a pass more for each.
+   */
+  private void addInTwoPasses(double[] values, int n) {
+    double roughSum = 0;
+    double largest = 0;
+    for (int i = 0; i < n; i++) {
+      double magnitude = Math.abs(values[i]);
+      roughSum += values[i];
+      largest = magnitude > largest ? magnitude : largest; // NaN aside: the sum catches it
+    }
+    if (!Double.isFinite(largest) || Double.isNaN(roughSum)) {
+      // An infinity or a NaN: numpy's sum, min and max (all NaN where a NaN is), M2 says m2().
+      widen(values, 0, n);
+      if (Double.isNaN(roughSum) && containsNaN(values, n)) {
+        min = Double.NaN;
+        max = Double.NaN;
+      }
+      merge(n, roughSum, 0, Double.NaN, min, max);
+      return;
+    }
+    double centre = roughSum / n;
+    double offset = offset(bound(largest), n);
+    Chunk chunk = Double.isFinite(centre) && Double.isFinite(offset)
+        ? onePass(values, n, centre, offset) : null;
+    if (chunk == null || !vouchedFor(chunk, offset, n)) {
+      Chunk exact = exactSum(values, n);
+      chunk = chunk == null ? exact : new Chunk(exact.sum(), exact.sumError(), chunk.squares());
+    }
+    double mean = quotient(chunk.sum(), chunk.sumError(), n);
+    if (!Double.isFinite(mean)) {
+      // Finite values whose sum overflows, as numpy's does; m2() gives numpy's infinity.
+      widen(values, 0, n);
+      merge(n, chunk.sum(), 0, Double.NaN, min, max);
+      return;
+    }
+    double squares = chunk.squares();
+    double deviation = deviationSum(chunk, n, centre);
+    double chunkM2 = squares - deviation * deviation / n;
+    if (!(chunkM2 >= 0.5 * squares)) {
+      // No squares yet (NaN), or a rough centre so far off that they lost their precision.
+      squares = onePass(values, n, mean, 0).squares();
+      deviation = deviationSum(chunk, n, mean);
+      chunkM2 = squares - deviation * deviation / n;
+    }
+    merge(n, chunk.sum(), chunk.sumError(), Math.max(0, chunkM2), min, max);
+  }
+
+  /**
+   * Summarises the chunk in one pass, as deviations from {@code centre} (the running mean after
+   * the first chunk), and merges it; or returns false where that would not be as accurate as two
+   * passes, or {@code bound} (a power of two) turns out not to bound every value. Either way the
+   * running min and max already take in the chunk's values, as the two passes would have them.
+   */
+  private boolean addInOnePass(double[] values, int n, double centre, double bound) {
+    double offset = offset(bound, n);
+    if (!Double.isFinite(offset)) {
+      return false; // values near the overflow threshold: two passes need no bound
+    }
+    Chunk chunk = onePass(values, n, centre, offset);
+    if (!Double.isFinite(chunk.sum()) || !Double.isFinite(chunk.squares())) {
       return false; // a NaN or an infinity: the two-pass path gives numpy's answer for those
+    }
+    if (!(max < bound && min > -bound) || !vouchedFor(chunk, offset, n)) {
+      return false; // a new extreme beyond the bound, or a sum that cancels too much
     }
     // The chunk's M2 is what remains of the squares once its offset from the centre is taken
     // out. Where that offset makes up more than half of the squares, the subtraction would
     // cost more than a bit of the squares' precision: two passes then, here and after.
-    double chunkM2 = squares - sum * sum / n;
-    if (!(chunkM2 >= 0.5 * squares)) {
-      drifting = true;
+    double deviation = deviationSum(chunk, n, centre);
+    double chunkM2 = chunk.squares() - deviation * deviation / n;
+    if (!(chunkM2 >= 0.5 * chunk.squares())) {
+      drifting = count > 0; // the first chunk's centre was only a guess
       return false;
     }
-    merge(n, (centre - shift) + sum / n, chunkM2, min, max);
+    merge(n, chunk.sum(), chunk.sumError(), chunkM2, min, max);
     return true;
   }
 
-  /** The sum of {@code values[0..n)} less {@code centre}, and the sum of their squares. */
-  private record Deviations(double sum, double squares) {}
+  /** A chunk's compensated sum, and the sum of its squared deviations from a centre (or NaN). */
+  private record Chunk(double sum, double sumError, double squares) {}
+
+  /** A power of two above {@code largest}. */
+  private static double bound(double largest) {
+    return Math.scalb(1.0, Math.getExponent(largest) + 1);
+  }
 
   /**
-   * One pass over the chunk for both kinds of summary: the deviations from {@code centre} and
-   * their squares, with the running min and max widened on the way.
+   * A power of two more than twice what any of the one pass's four running sums of {@code n}
+   * values below {@code bound} can reach, so that each sum keeps its exponent; infinite where
+   * there is none.
    */
-  private Deviations deviations(double[] values, int n, double centre) {
+  private static double offset(double bound, int n) {
+    return Math.scalb(bound, 65 - Long.numberOfLeadingZeros(n / 4 + 3));
+  }
+
+  /**
+   * Whether the one pass's sum is good to a thousandth of an ulp. Its low parts, each at most
+   * half an ulp of {@code offset}, are added up in plain arithmetic, which errs by at most
+   * n^2 / 16 roundings of that size: where that could reach 2^-10 of the sum (values that
+   * cancel, 1e20 beside 0.5, say), the sum is taken again exactly.
+   */
+  private static boolean vouchedFor(Chunk chunk, double offset, int n) {
+    return Math.ulp(offset) * n * n * 64 <= Math.abs(chunk.sum());
+  }
+
+  /**
+   * One pass over the chunk: the sum of the values, and the squares of their deviations from
+   * {@code centre}, with the running min and max widened on the way. The sum is kept offset by
+   * {@code offset}, a power of two so far above every value that each addition's rounding error
+   * is exactly {@code value - (new - old)} (Dekker's fast two-sum, three operations where the
+   * general one takes six); the caller checks that no value broke that bound.
+   */
+  private Chunk onePass(double[] values, int n, double centre, double offset) {
     double reach = reach(centre);
-    double s0 = 0, s1 = 0, q0 = 0, q1 = 0;
+    double s0 = offset, s1 = offset, s2 = offset, s3 = offset;
+    double e0 = 0, e1 = 0, q0 = 0, q1 = 0;
     int i = 0;
     for (; i + 4 <= n; i += 4) {
-      double a = values[i] - centre, b = values[i + 1] - centre;
-      double c = values[i + 2] - centre, d = values[i + 3] - centre;
+      double v0 = values[i], v1 = values[i + 1], v2 = values[i + 2], v3 = values[i + 3];
+      double t0 = s0 + v0, t1 = s1 + v1, t2 = s2 + v2, t3 = s3 + v3;
+      e0 += (v0 - (t0 - s0)) + (v1 - (t1 - s1));
+      e1 += (v2 - (t2 - s2)) + (v3 - (t3 - s3));
+      s0 = t0;
+      s1 = t1;
+      s2 = t2;
+      s3 = t3;
+      double a = v0 - centre, b = v1 - centre, c = v2 - centre, d = v3 - centre;
       double ab = a * a + b * b, cd = c * c + d * d;
-      s0 += a + b;
-      s1 += c + d;
       q0 += ab;
       q1 += cd;
       // Comparing every value with min and max was a large share of the loop. A value beyond them
@@ -160,11 +252,90 @@ public final class StreamingStats implements Serializable {
     }
     widen(values, i, n);
     for (; i < n; i++) {
-      double a = values[i] - centre;
-      s0 += a;
+      double v = values[i];
+      double t = s0 + v;
+      e0 += v - (t - s0);
+      s0 = t;
+      double a = v - centre;
       q0 += a * a;
     }
-    return new Deviations(s0 + s1, q0 + q1);
+    // Each lane less its offset is exact (Sterbenz); adding the four keeps their errors too.
+    double a = s0 - offset, b = s1 - offset, c = s2 - offset, d = s3 - offset;
+    double ab = a + b;
+    double cd = c + d;
+    double sum = ab + cd;
+    double error = e0 + e1 + twoSumError(a, b, ab) + twoSumError(c, d, cd)
+        + twoSumError(ab, cd, sum);
+    return new Chunk(sum, error, q0 + q1);
+  }
+
+  /**
+   * The chunk's sum exactly, as Python's {@code math.fsum} takes it (Shewchuk's non-overlapping
+   * partials), then rounded to a pair; slow, and only for the chunks whose values cancel so much
+   * that the one pass cannot vouch for its sum. Where the sum overflows, numpy's running sum.
+   */
+  private static Chunk exactSum(double[] values, int n) {
+    double[] partials = new double[8];
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      double x = values[i];
+      int kept = 0;
+      for (int j = 0; j < size; j++) {
+        double y = partials[j];
+        if (Math.abs(x) < Math.abs(y)) {
+          double swap = x;
+          x = y;
+          y = swap;
+        }
+        double high = x + y;
+        double low = y - (high - x);
+        if (low != 0) {
+          partials[kept++] = low;
+        }
+        x = high;
+      }
+      if (!Double.isFinite(x)) {
+        double plain = 0;
+        for (int k = 0; k < n; k++) {
+          plain += values[k];
+        }
+        return new Chunk(plain, 0, Double.NaN);
+      }
+      if (kept == partials.length) {
+        partials = Arrays.copyOf(partials, 2 * kept);
+      }
+      partials[kept++] = x;
+      size = kept;
+    }
+    double sum = 0;
+    double error = 0;
+    for (int j = 0; j < size; j++) {
+      double next = sum + partials[j];
+      error += twoSumError(sum, partials[j], next);
+      sum = next;
+    }
+    return new Chunk(sum, error, Double.NaN);
+  }
+
+  /** The rounding error of {@code sum = a + b}, exactly, whatever their order (Knuth). */
+  private static double twoSumError(double a, double b, double sum) {
+    double bRounded = sum - a;
+    return (a - (sum - bRounded)) + (b - bRounded);
+  }
+
+  /** {@code (sum + sumError) / n}, rounded once but for a last-bit tie: the exact remainder. */
+  private static double quotient(double sum, double sumError, long n) {
+    double q = sum / n;
+    if (!Double.isFinite(q)) {
+      return q; // an infinity or a NaN among the values, or a sum that overflowed, as numpy's
+    }
+    return q + (Math.fma(-q, n, sum) + sumError) / n;
+  }
+
+  /** The chunk's sum of deviations from {@code centre}, from its compensated sum. */
+  private static double deviationSum(Chunk chunk, int n, double centre) {
+    double product = n * centre;
+    return ((chunk.sum() - product) - Math.fma(n, centre, -product)) + chunk.sumError();
   }
 
   /**
@@ -213,36 +384,49 @@ public final class StreamingStats implements Serializable {
     if (other.count == 0) {
       return;
     }
-    if (count == 0) {
-      shift = other.shift;
-    }
-    merge(other.count, other.mean + (other.shift - shift), other.m2, other.min, other.max);
+    merge(other.count, other.sum, other.sumError, other.m2, other.min, other.max);
   }
 
-  private void merge(long n, double otherMean, double otherM2, double otherMin, double otherMax) {
+  private void merge(long n, double otherSum, double otherSumError, double otherM2,
+      double otherMin, double otherMax) {
     if (count == 0) {
       count = n;
-      mean = otherMean;
+      setSum(otherSum, otherSumError);
       m2 = otherM2;
       min = otherMin;
       max = otherMax;
       return;
     }
     long total = count + n;
-    double a = (double) count / total;
-    double b = (double) n / total;
-    if (Double.isFinite(mean) && Double.isFinite(otherMean)) {
-      double delta = otherMean - mean;
-      mean += delta * b;
-      m2 += otherM2 + delta * delta * count * b;
+    double merged = sum + otherSum;
+    if (Double.isFinite(merged)) {
+      // The means' offset from the compensated sums, good to its own last bits even where the
+      // means are large and close.
+      double mean = sum / count;
+      double otherMean = otherSum / n;
+      double delta = (otherMean - mean) + ((Math.fma(-otherMean, n, otherSum) + otherSumError) / n
+          - (Math.fma(-mean, count, sum) + sumError) / count);
+      m2 += otherM2 + delta * delta * count * ((double) n / total);
+      setSum(merged, sumError + otherSumError + twoSumError(sum, otherSum, merged));
     } else {
-      // inf + finite stays inf, +inf with -inf is NaN, as numpy's sum gives.
-      mean = mean * a + otherMean * b;
+      // inf + finite stays inf, +inf with -inf is NaN, as numpy's sum gives; m2() says the rest.
       m2 = Double.NaN;
+      setSum(merged, 0);
     }
     count = total;
     min = Math.min(min, otherMin);
     max = Math.max(max, otherMax);
+  }
+
+  /**
+   * Keeps the pair normalised, the error less than half an ulp of the sum, so that the mean's
+   * division rounds once; an infinite or NaN sum keeps no error.
+   */
+  private void setSum(double high, double low) {
+    double normalised = high + low;
+    boolean finite = Double.isFinite(normalised);
+    sum = finite ? normalised : high;
+    sumError = finite ? twoSumError(high, low, normalised) : 0;
   }
 
   public long count() {
@@ -250,17 +434,33 @@ public final class StreamingStats implements Serializable {
   }
 
   public double mean() {
-    return count == 0 ? Double.NaN : shift + mean;
+    return count == 0 ? Double.NaN : quotient(sum, sumError, count);
   }
 
-  /** Sum of squared deviations from the mean. */
+  /**
+   * What {@link #mean()} rounded away: {@code mean() + meanLow()} is the mean to about twice
+   * double precision, which a partial carried elsewhere needs to merge without losing bits. 0
+   * where the mean is not finite.
+   */
+  public double meanLow() {
+    double mean = mean();
+    return Double.isFinite(mean) ? (Math.fma(-mean, count, sum) + sumError) / count : 0;
+  }
+
+  /** Sum of squared deviations from the mean, with numpy's infinities and NaN. */
   public double m2() {
-    return count == 0 ? Double.NaN : m2;
+    if (count == 0 || Double.isNaN(sum) || min == Double.NEGATIVE_INFINITY
+        || max == Double.POSITIVE_INFINITY) {
+      // A NaN, or an infinity, whose deviation from an infinite or NaN mean is NaN.
+      return Double.NaN;
+    }
+    // Finite values with an overflowing sum: every deviation from an infinite mean is infinite.
+    return Double.isInfinite(sum) ? Double.POSITIVE_INFINITY : m2;
   }
 
   /** Population variance, numpy's {@code var} with ddof = 0. */
   public double variance() {
-    return count == 0 ? Double.NaN : m2 / count;
+    return m2() / count;
   }
 
   /** Population standard deviation, numpy's {@code std} with ddof = 0. */

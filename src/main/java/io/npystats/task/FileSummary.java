@@ -10,6 +10,8 @@ import java.io.Serializable;
  * @param dtype numpy's descr, e.g. {@code <f8}; null where the header could not be read
  * @param shape numpy's shape text, e.g. {@code (100000,)}; null where unknown
  * @param m2 sum of squared deviations from the mean, kept so that partials merge exactly
+ * @param meanLow what {@code mean} rounded away (see {@link StreamingStats#meanLow()}), carried
+ *     so that the run's overall mean keeps its last bits; not a column of the tables
  * @param bytes the file's length
  * @param seconds time spent reading and summarising this file
  */
@@ -25,6 +27,7 @@ public record FileSummary(
     double min,
     double max,
     double m2,
+    double meanLow,
     long bytes,
     double seconds)
     implements Serializable {
@@ -35,12 +38,12 @@ public record FileSummary(
   static FileSummary ok(
       String path, String dtype, String shape, StreamingStats stats, long bytes, double seconds) {
     return new FileSummary(path, OK, null, dtype, shape, stats.count(), stats.mean(), stats.std(),
-        stats.min(), stats.max(), stats.m2(), bytes, seconds);
+        stats.min(), stats.max(), stats.m2(), stats.meanLow(), bytes, seconds);
   }
 
   static FileSummary error(String path, String reason, long bytes, double seconds) {
     return new FileSummary(path, ERROR, reason, null, null, 0, Double.NaN, Double.NaN, Double.NaN,
-        Double.NaN, Double.NaN, bytes, seconds);
+        Double.NaN, Double.NaN, 0, bytes, seconds);
   }
 
   public boolean isOk() {
@@ -49,6 +52,6 @@ public record FileSummary(
 
   /** This file's partial, ready to merge into an overall result; empty for an error row. */
   public StreamingStats partial() {
-    return isOk() ? StreamingStats.of(n, mean, m2, min, max) : new StreamingStats();
+    return isOk() ? StreamingStats.of(n, mean, meanLow, m2, min, max) : new StreamingStats();
   }
 }

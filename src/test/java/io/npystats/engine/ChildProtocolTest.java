@@ -30,13 +30,15 @@ class ChildProtocolTest {
   @Test
   void summariesCrossBitForBit() throws Exception {
     StatsWork work = new StatsWork(List.of("p\tq.npy"));
-    double[] values = {Double.NaN, -0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, 0.1 + 0.2};
+    double[] values = {Double.NaN, -0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, 0.1 + 0.2,
+        -0x1.fffffffffffffp-60};
     FileSummary s = new FileSummary("p\tq.npy", "ok", null, "<f8", "(5,)", 5, values[0], values[1],
-        values[2], values[3], values[4], 168, 1e-5);
+        values[2], values[3], values[4], values[5], 168, 1e-5);
     FileSummary back = ChildProtocol.parseResult(work, 0, ChildProtocol.result(0, s));
     assertThat(back).isEqualTo(s);
     assertThat(Double.doubleToRawLongBits(back.std())).isEqualTo(Double.doubleToRawLongBits(-0.0));
     assertThat(back.m2()).isEqualTo(0.30000000000000004);
+    assertThat(back.meanLow()).isEqualTo(-0x1.fffffffffffffp-60);
   }
 
   @Test
@@ -52,7 +54,7 @@ class ChildProtocolTest {
   @Test
   void resultLinesAreCheckedFieldByField() {
     StatsWork work = new StatsWork(List.of("a.npy", "b.npy"));
-    FileSummary a = new FileSummary("a.npy", "ok", null, "<f8", "(1,)", 1, 2, 0, 2, 2, 0, 136, 0);
+    FileSummary a = new FileSummary("a.npy", "ok", null, "<f8", "(1,)", 1, 2, 0, 2, 2, 0, 0, 136, 0);
     String line = ChildProtocol.result(0, a);
     assertThatThrownBy(() -> ChildProtocol.parseResult(work, 1, line))
         .isInstanceOf(ChildProtocol.ProtocolException.class)
@@ -62,7 +64,7 @@ class ChildProtocolTest {
         .hasMessage("mean is not a number: '2,0'");
     assertThatThrownBy(() -> ChildProtocol.parseResult(work, 0, "result\t0\ta.npy"))
         .isInstanceOf(ChildProtocol.ProtocolException.class)
-        .hasMessage("a stats result has 15 fields, this line has 3: 'result\t0\ta.npy'");
+        .hasMessage("a stats result has 16 fields, this line has 3: 'result\t0\ta.npy'");
     assertThatThrownBy(() -> ChildProtocol.parseResult(work, 0, line.replace("a.npy", "b.npy")))
         .isInstanceOf(ChildProtocol.ProtocolException.class)
         .hasMessage("result 0 is for b.npy, expected a.npy");
@@ -71,12 +73,12 @@ class ChildProtocolTest {
   @Test
   void readyAndDoneLinesAreChecked() throws Exception {
     assertThat(ChildProtocol.parseReady(ChildProtocol.ready(7))).isEqualTo(7);
-    assertThatThrownBy(() -> ChildProtocol.parseReady("npystats-child\t2\tready\t7"))
+    assertThatThrownBy(() -> ChildProtocol.parseReady("npystats-child\t1\tready\t7"))
         .isInstanceOf(ChildProtocol.ProtocolException.class)
-        .hasMessage("child speaks protocol version 2, not 1");
+        .hasMessage("child speaks protocol version 1, not 2");
     assertThatThrownBy(() -> ChildProtocol.parseReady("Picked up JAVA_TOOL_OPTIONS"))
         .isInstanceOf(ChildProtocol.ProtocolException.class)
-        .hasMessage("expected 'npystats-child 1 ready ITEMS', found 'Picked up JAVA_TOOL_OPTIONS'");
+        .hasMessage("expected 'npystats-child 2 ready ITEMS', found 'Picked up JAVA_TOOL_OPTIONS'");
     assertThat(ChildProtocol.parseDone(ChildProtocol.done(3, 12345), 3)).isEqualTo(12345);
     assertThatThrownBy(() -> ChildProtocol.parseDone("done\t3\t1", 2))
         .isInstanceOf(ChildProtocol.ProtocolException.class)

@@ -121,11 +121,11 @@ class EnginesAgreeTest {
 
   @Test
   void agreementNamesTheFileAndTheFieldThatDiffer() {
-    FileSummary a = new FileSummary("f.npy", "ok", null, "<f8", "(3,)", 3, 0.1, 1, -1, 1, 3, 152, 0.01);
+    FileSummary a = new FileSummary("f.npy", "ok", null, "<f8", "(3,)", 3, 0.1, 1, -1, 1, 3, 0, 152, 0.01);
     FileSummary b = new FileSummary("f.npy", "ok", null, "<f8", "(3,)", 3, Math.nextUp(0.1), 1, -1, 1,
-        3, 152, 0.02);
+        3, 0, 152, 0.02);
     FileSummary nan = new FileSummary("f.npy", "ok", null, "<f8", "(3,)", 3, Double.NaN, Double.NaN,
-        -1, 1, Double.NaN, 152, 0.03);
+        -1, 1, Double.NaN, 0, 152, 0.03);
     assertThat(Agreement.summaries(List.of(a), List.of(a), 10)).isEmpty();
     assertThat(Agreement.summaries(List.of(nan), List.of(nan), 10)).isEmpty();
     assertThat(Agreement.summaries(List.of(a), List.of(b), 10))

@@ -111,7 +111,7 @@ class ProcessEngineTest {
   @Test
   void aLineThatIsNotAResultFailsTheRunAndNamesTheLine() {
     ProcessEngine engine = scripted(
-        "cat >/dev/null; printf 'npystats-child\\t1\\tready\\t2\\n'; echo 'hello world'; exec sleep 30",
+        "cat >/dev/null; printf 'npystats-child\\t2\\tready\\t2\\n'; echo 'hello world'; exec sleep 30",
         Duration.ofSeconds(30), Duration.ofSeconds(30));
     List<String> paths = List.of("/data/a.npy", "/data/b.npy", "/data/c.npy", "/data/d.npy");
     assertThatThrownBy(() -> run(engine, 2, paths))
@@ -146,7 +146,7 @@ class ProcessEngineTest {
   @Test
   void aChildThatFallsSilentTimesOut() {
     ProcessEngine engine = scripted(
-        "cat >/dev/null; printf 'npystats-child\\t1\\tready\\t1\\n'; exec sleep 30",
+        "cat >/dev/null; printf 'npystats-child\\t2\\tready\\t1\\n'; exec sleep 30",
         Duration.ofSeconds(30), Duration.ofMillis(300));
     assertThatThrownBy(() -> run(engine, 1, List.of("/data/a.npy")))
         .isInstanceOf(EngineException.class)

@@ -212,8 +212,10 @@ class StreamingStatsTest {
     sa.add(a, a.length);
     StreamingStats sb = new StreamingStats();
     sb.add(b, b.length);
-    StreamingStats merged = StreamingStats.of(sa.count(), sa.mean(), sa.m2(), sa.min(), sa.max());
-    merged.merge(StreamingStats.of(sb.count(), sb.mean(), sb.m2(), sb.min(), sb.max()));
+    StreamingStats merged = StreamingStats.of(sa.count(), sa.mean(), sa.meanLow(), sa.m2(),
+        sa.min(), sa.max());
+    merged.merge(StreamingStats.of(sb.count(), sb.mean(), sb.meanLow(), sb.m2(),
+        sb.min(), sb.max()));
 
     double[] all = new double[4000];
     System.arraycopy(a, 0, all, 0, 1000);
@@ -262,5 +264,87 @@ class StreamingStatsTest {
     both.add(new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}, 2);
     assertThat(both.mean()).isNaN();
     assertThat(both.min()).isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+
+  @Test
+  void valuesThatCancelGiveTheExactlyRoundedMeanHoweverTheyAreCut() {
+    // np.tile([1e15, -1e15, 1.0], 10_000): the mean is exactly 1/3, which numpy gives; a plain
+    // running sum, or one taken relative to the first value, keeps only multiples of 1/8.
+    double[] values = new double[30_000];
+    for (int i = 0; i < values.length; i += 3) {
+      values[i] = 1e15;
+      values[i + 1] = -1e15;
+      values[i + 2] = 1.0;
+    }
+    double[] exact = exact(values);
+    assertThat(exact[0]).isEqualTo(1.0 / 3);
+    for (int chunk : new int[] {1, 2, 3, 7, 1000, 16_384, values.length}) {
+      StreamingStats stats = inChunks(values, chunk);
+      assertThat(stats.mean()).as("mean, chunks of %d", chunk).isEqualTo(1.0 / 3);
+      assertThat(stats.std()).as("std, chunks of %d", chunk)
+          .isCloseTo(exact[1], within(1e-12 * exact[1]));
+    }
+    StreamingStats merged = inChunks(Arrays.copyOfRange(values, 0, 10_001), 16_384);
+    StreamingStats rest = inChunks(Arrays.copyOfRange(values, 10_001, values.length), 4096);
+    merged.merge(StreamingStats.of(rest.count(), rest.mean(), rest.meanLow(), rest.m2(),
+        rest.min(), rest.max()));
+    assertThat(merged.mean()).isEqualTo(1.0 / 3);
+  }
+
+  @Test
+  void theMeansLowPartKeepsAnOverallMeanExactAcrossManyPartials() {
+    // 2,000 partials of standard-normal samples, merged from their parts as the run's totals
+    // are: the overall mean is within 2 ulps of exact with each mean's low part carried.
+    double[] all = normal(2_000 * 500, 0, 1, 37);
+    StreamingStats merged = new StreamingStats();
+    for (int f = 0; f < 2_000; f++) {
+      StreamingStats file = inChunks(Arrays.copyOfRange(all, f * 500, (f + 1) * 500), 500);
+      merged.merge(StreamingStats.of(file.count(), file.mean(), file.meanLow(), file.m2(),
+          file.min(), file.max()));
+    }
+    double mean = exact(all)[0];
+    assertThat(Math.abs(merged.mean() - mean)).isLessThanOrEqualTo(2 * Math.ulp(mean));
+  }
+
+  /** What numpy 2.4 gives for np.mean and np.std of each array (with overflow warnings). */
+  @Test
+  void infinitiesAndNaNAreNumpys() {
+    double inf = Double.POSITIVE_INFINITY;
+    double nan = Double.NaN;
+    double[][][] cases = {
+        // values, {numpy's mean, numpy's std}
+        {{1e308, 1e308}, {inf, inf}},          // the sum overflows
+        {{-1e308, -1e308}, {-inf, inf}},
+        {{1e308, -1e308}, {0, inf}},           // the squares overflow
+        {{3e200, 1e200}, {2e200, inf}},
+        {{1e200, -1e200}, {0, inf}},
+        {{1e308}, {1e308, 0}},
+        {{inf, 1}, {inf, nan}},
+        {{-inf, 1}, {-inf, nan}},
+        {{inf}, {inf, nan}},
+        {{inf, -inf}, {nan, nan}},
+        {{nan, 1}, {nan, nan}},
+        {{}, {nan, nan}},
+    };
+    for (double[][] c : cases) {
+      double[] values = c[0];
+      StreamingStats whole = new StreamingStats();
+      whole.add(values, values.length);
+      StreamingStats merged = new StreamingStats();
+      for (double v : values) {
+        StreamingStats one = new StreamingStats();
+        one.add(v);
+        merged.merge(one);
+      }
+      for (StreamingStats stats : new StreamingStats[] {whole, merged, inChunks(values, 1)}) {
+        // Boxed, so that NaN equals NaN.
+        assertThat(Double.valueOf(stats.mean())).as("mean of %s", Arrays.toString(values))
+            .isEqualTo(Double.valueOf(c[1][0]));
+        assertThat(Double.valueOf(stats.std())).as("std of %s", Arrays.toString(values))
+            .isEqualTo(Double.valueOf(c[1][1]));
+        assertThat(Double.valueOf(stats.variance())).as("variance of %s", Arrays.toString(values))
+            .isEqualTo(Double.valueOf(c[1][1] * c[1][1]));
+      }
+    }
   }
 }

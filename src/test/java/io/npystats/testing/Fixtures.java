@@ -14,11 +14,33 @@ import org.assertj.core.data.Offset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The .npy files numpy 2.4.6 wrote, with numpy's own answer for each from manifest.jsonl. */
+/**
+ * The .npy files numpy 2.4.6 wrote, with numpy's own answer for each from manifest.jsonl, the
+ * exact answer beside it (make_exact_fixtures.py), and for a file to refuse the reason.
+ */
 public final class Fixtures {
-  /** One manifest line. {@code expect} is "stats" or "refuse". */
-  public record Expected(String file, boolean refuse, String why, String dtype, long[] shape, long n,
-      double mean, double std, double min, double max) {}
+  /**
+   * One manifest line. {@code expect} is "stats" or "refuse"; {@code refusal} is the reader's
+   * whole message for a file it refuses; {@code exactMean} and {@code exactStd} are NaN where the
+   * manifest has none (no values, or an infinity or a NaN among them).
+   */
+  public record Expected(String file, boolean refuse, String why, String refusal, String dtype,
+      long[] shape, long n, double numpyMean, double numpyStd, double exactMean, double exactStd,
+      double min, double max) {
+
+    /**
+     * The mean the reader must give: numpy's where numpy's is an infinity or a NaN (its IEEE
+     * behaviour is the reference), otherwise the exactly rounded one.
+     */
+    public double mean() {
+      return !Double.isFinite(numpyMean) || Double.isNaN(exactMean) ? numpyMean : exactMean;
+    }
+
+    /** The standard deviation the reader must give, as {@link #mean()} chooses. */
+    public double std() {
+      return !Double.isFinite(numpyStd) || Double.isNaN(exactStd) ? numpyStd : exactStd;
+    }
+  }
 
   private Fixtures() {}
 
@@ -47,16 +69,20 @@ public final class Fixtures {
             shape[i] = node.get("shape").get(i).asLong();
           }
         }
-        out.add(new Expected(node.get("file").asText(), refuse,
-            node.has("why") ? node.get("why").asText() : null,
-            node.has("dtype") ? node.get("dtype").asText() : null, shape,
-            node.has("n") ? node.get("n").asLong() : -1,
-            number(node, "mean"), number(node, "std"), number(node, "min"), number(node, "max")));
+        out.add(new Expected(node.get("file").asText(), refuse, text(node, "why"),
+            text(node, "refusal"), text(node, "dtype"), shape,
+            node.has("n") ? node.get("n").asLong() : -1, number(node, "mean"),
+            number(node, "std"), number(node, "exact_mean"), number(node, "exact_std"),
+            number(node, "min"), number(node, "max")));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  private static String text(JsonNode node, String key) {
+    return node.has(key) ? node.get(key).asText() : null;
   }
 
   private static double number(JsonNode node, String key) {

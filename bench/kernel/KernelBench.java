@@ -1,0 +1,121 @@
+import io.npystats.npy.NpyReader;
+import io.npystats.npy.NpyWriter;
+import io.npystats.stats.StreamingStats;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.SplittableRandom;
+
+/**
+ * CPU milliseconds the statistics kernel takes for one file of standard-normal samples, in one of
+ * two ways:
+ *
+ * <ul>
+ *   <li>{@code kernel}: the kernel alone, handed chunks of 16,384 values as the .npy reader hands
+ *       them on, from cache as in a real run (four files' chunks, 3 MB in all, taking turns);
+ *   <li>{@code files DIR}: every .npy file in DIR read through the .npy reader into the kernel,
+ *       as a stats task does without Hadoop, the files in the page cache.
+ * </ul>
+ *
+ * The time is the thread's CPU time, which a busy machine disturbs less than the wall clock: the
+ * best of 5 rounds of about a second, after one that warms the JIT up. bench/kernel.sh runs it
+ * in fresh JVMs on two builds of the kernel, taking turns.
+ *
+ *   java -cp CLASSES KernelBench kernel SAMPLES | files DIR | write DIR FILES SAMPLES
+ */
+public final class KernelBench {
+  private static final int CHUNK = 16 * 1024;
+  private static final int ROUNDS = 5;
+
+  public static void main(String[] args) throws IOException {
+    switch (args[0]) {
+      case "kernel" -> System.out.printf("%.4f%n", kernel(Integer.parseInt(args[1])));
+      case "files" -> System.out.printf("%.4f%n", files(Path.of(args[1])));
+      case "write" -> write(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      default -> throw new IllegalArgumentException("kernel, files or write, not " + args[0]);
+    }
+  }
+
+  private interface File {
+    StreamingStats summarise(int index) throws IOException;
+  }
+
+  private static double best(int files, File file) throws IOException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    double sink = 0;
+    double best = Double.MAX_VALUE;
+    for (int round = 0; round <= ROUNDS; round++) {
+      long start = System.nanoTime();
+      long cpu = threads.getCurrentThreadCpuTime();
+      int count = 0;
+      while (System.nanoTime() - start < 1_000_000_000L || count % files != 0) {
+        StreamingStats stats = file.summarise(count++ % files);
+        sink += stats.mean() + stats.std();
+      }
+      double ms = (threads.getCurrentThreadCpuTime() - cpu) / 1e6 / count;
+      if (round > 0) {
+        best = Math.min(best, ms);
+      }
+    }
+    if (sink != sink) {
+      throw new IllegalStateException("a NaN among the samples");
+    }
+    return best;
+  }
+
+  private static double kernel(int samples) throws IOException {
+    double[][][] files = new double[4][][];
+    SplittableRandom random = new SplittableRandom(42);
+    for (int f = 0; f < files.length; f++) {
+      files[f] = new double[(samples + CHUNK - 1) / CHUNK][];
+      for (int c = 0; c < files[f].length; c++) {
+        files[f][c] = new double[Math.min(CHUNK, samples - c * CHUNK)];
+        for (int i = 0; i < files[f][c].length; i++) {
+          files[f][c][i] = random.nextGaussian();
+        }
+      }
+    }
+    return best(files.length, index -> {
+      StreamingStats stats = new StreamingStats();
+      for (double[] chunk : files[index]) {
+        stats.add(chunk, chunk.length);
+      }
+      return stats;
+    });
+  }
+
+  private static double files(Path dir) throws IOException {
+    Path[] paths;
+    try (var listing = Files.list(dir)) {
+      paths = listing.filter(p -> p.toString().endsWith(".npy")).sorted().toArray(Path[]::new);
+    }
+    NpyReader reader = new NpyReader(NpyReader.DEFAULT_BUFFER_BYTES);
+    return best(paths.length, index -> {
+      try (FileChannel channel = FileChannel.open(paths[index], StandardOpenOption.READ)) {
+        StreamingStats stats = new StreamingStats();
+        reader.read(channel, channel.size(), stats::add);
+        return stats;
+      }
+    });
+  }
+
+  private static void write(Path dir, int files, int samples) throws IOException {
+    SplittableRandom random = new SplittableRandom(7);
+    double[] values = new double[samples];
+    for (int f = 0; f < files; f++) {
+      for (int i = 0; i < samples; i++) {
+        values[i] = random.nextGaussian();
+      }
+      try (OutputStream out = Files.newOutputStream(dir.resolve("file_" + f + ".npy"))) {
+        NpyWriter writer = new NpyWriter(out, samples, 1 << 16);
+        writer.write(values, samples);
+        writer.finish();
+      }
+    }
+  }
+}
