@@ -129,8 +129,9 @@ public final class ProcessEngine implements Engine {
    * Children that generate also take the parent's compiler directives, where submit.sh gave it
    * some (conf/compiler-directives.json): C2 for the kernel and the sampler only. On 2 cores that
    * took two children's start-up from 0.56–0.66 s to 0.44–0.51 s, and their CPU time from
-   * 2.2–2.3 s to 1.7–2.0 s, for 1,000 files (compare, 2 runs each). The JVM prints a line about
-   * the directives it read, which goes to stderr: stdout is the children's protocol.
+   * 2.2–2.3 s to 1.7–2.0 s, for 1,000 files (compare, 2 runs each). The JVM would print a line
+   * about the directives it read on its own output, stdout, which is the children's protocol: that
+   * output is turned off (a directives file it cannot parse still stops it, with an error).
    */
   static List<String> commandFor(List<String> defaultCommand, Work<?> work,
       List<String> parentOptions) {
@@ -141,7 +142,7 @@ public final class ProcessEngine implements Engine {
       // The last such option is the one the parent JVM itself took.
       parentOptions.stream().filter(o -> o.startsWith(DIRECTIVES_FILE)).reduce((a, b) -> b)
           .ifPresent(directives -> options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
-              "-XX:+DisplayVMOutputToStderr", directives)));
+              "-XX:-DisplayVMOutput", directives)));
       options.addAll(NormalSamples.INLINE_SAMPLER_OPTIONS);
     }
     List<String> command = new ArrayList<>(defaultCommand);
