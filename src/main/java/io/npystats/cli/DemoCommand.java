@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     description = "The whole story on a small data set under data/: generate, then stats, then"
         + " compare every engine on the same files, then show where the tables, the chart and the"
         + " report are and how to query them.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, Checked {
   @Spec CommandSpec spec;
 
   @Option(names = "--files", paramLabel = "N", description = "How many files (default: ${DEFAULT-VALUE}).")
@@ -28,9 +28,14 @@ final class DemoCommand implements Callable<Integer> {
   long samples = Defaults.SAMPLES;
 
   @Override
-  public Integer call() throws Exception {
+  public void check() {
     Checks.inRange(spec, "--files", files, 1, 1_000_000);
     Checks.inRange(spec, "--samples", samples, 0, 10_000_000);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
     PrintWriter w = spec.commandLine().getOut();
     String dir = Defaults.dataDir().resolve("demo-files").toString();
     String warehouse = Defaults.warehouse();

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
       "  ./submit.sh generate --out data/files --files 2000 --samples 100000 --seed 42",
       "  ./submit.sh --master spark://127.0.0.1:7077 generate --out hdfs://nn:8020/npy --files 100000"
     })
-final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand implements Callable<Integer>, Checked {
   @Spec CommandSpec spec;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Folder to write (default: data/files).")
@@ -51,12 +51,17 @@ final class GenerateCommand implements Callable<Integer> {
   Boolean directIo;
 
   @Override
-  public Integer call() throws Exception {
+  public void check() {
     Checks.inRange(spec, "--files", files, 1, 100_000_000);
     Checks.inRange(spec, "--samples", samples, 0, 1L << 36);
     if (partitions != null) {
       Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
     }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
     String dir = out != null ? out : Defaults.files();
 
     PrintWriter w = spec.commandLine().getOut();

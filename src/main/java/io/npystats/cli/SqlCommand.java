@@ -25,12 +25,12 @@ import picocli.CommandLine.Spec;
       "  ./submit.sh sql --format csv \"SELECT path, mean, std FROM file_stats WHERE status = 'ok'\"",
       "  ./submit.sh sql \"SELECT path, error FROM file_stats WHERE status = 'error'\""
     })
-final class SqlCommand implements Callable<Integer> {
+final class SqlCommand implements Callable<Integer>, Checked {
   enum Format { table, csv, json }
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Tables to query (default: data/warehouse).")
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "Tables to query (default: ${sys:npystats.warehouse}).")
   String warehouse;
 
   @Option(names = "--format", paramLabel = "FORMAT",
@@ -45,8 +45,13 @@ final class SqlCommand implements Callable<Integer> {
   String query;
 
   @Override
-  public Integer call() throws Exception {
+  public void check() {
     Checks.inRange(spec, "--max-rows", maxRows, 1, 10_000_000);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
     String tables = warehouse != null ? warehouse : Defaults.warehouse();
     PrintWriter out = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats sql")) {

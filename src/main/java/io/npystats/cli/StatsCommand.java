@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "  ./submit.sh stats --in 'data/files/file_1*.npy' --run-id ones",
       "  ./submit.sh stats --in paths.txt --warehouse hdfs://nn:8020/warehouse"
     })
-final class StatsCommand implements Callable<Integer> {
+final class StatsCommand implements Callable<Integer>, Checked {
   private static final int FAILURES_SHOWN = 10;
 
   @Spec CommandSpec spec;
@@ -40,7 +40,7 @@ final class StatsCommand implements Callable<Integer> {
       description = "A folder, a glob, or a text file of paths (default: data/files).")
   String in;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the tables go (default: data/warehouse).")
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the tables go (default: ${sys:npystats.warehouse}).")
   String warehouse;
 
   @Option(names = "--run-id", paramLabel = "ID",
@@ -52,11 +52,17 @@ final class StatsCommand implements Callable<Integer> {
   Integer partitions;
 
   @Override
-  public Integer call() throws Exception {
-    String id = Checks.runId(spec, runId);
+  public void check() {
+    Checks.runId(spec, runId);
     if (partitions != null) {
       Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
     }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
+    String id = runId;
     String input = in != null ? in : Defaults.files();
     String tables = warehouse != null ? warehouse : Defaults.warehouse();
     PrintWriter w = spec.commandLine().getOut();
