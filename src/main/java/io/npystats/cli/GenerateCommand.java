@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer>, Checked {
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Folder to write (default: data/files).")
+  @Option(names = "--out", paramLabel = "DIR", description = "Folder to write (default: ${sys:npystats.files}).")
   String out;
 
   @Option(names = "--files", paramLabel = "N", description = "How many files (default: ${DEFAULT-VALUE}).")
@@ -77,11 +77,12 @@ final class GenerateCommand implements Callable<Integer>, Checked {
   }
 
   static void print(PrintWriter w, String dir, GenerateJob.Result r) {
-    w.printf("generate: %,d files in %s (%,d written, %,d already complete%s)%n", r.files(), dir,
+    w.printf("generate: %,d files in %s (%,d written, %,d already complete%s)%n", r.files(), Shown.path(dir),
         r.written(), r.kept(),
         r.temporariesRemoved() > 0 ? ", " + r.temporariesRemoved() + " leftover temporaries removed" : "");
-    w.printf("          %.2f s, %,.0f files/s, %,.0f MB/s over %d partitions%n", r.seconds(),
-        r.files() / Math.max(r.seconds(), 1e-9), r.bytes() / 1e6 / Math.max(r.seconds(), 1e-9),
-        r.partitions());
+    w.printf("          %.2f s, %,.0f files/s, %,.0f MB/s over %d partitions; %.1f s since the command"
+        + " started%n", r.seconds(), r.files() / Math.max(r.seconds(), 1e-9),
+        r.bytes() / 1e6 / Math.max(r.seconds(), 1e-9), r.partitions(),
+        StatsCommand.secondsSinceJvmStart());
   }
 }

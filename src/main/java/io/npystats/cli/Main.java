@@ -104,8 +104,10 @@ public final class Main {
    * and its one-line answer to a wrong argument; executing it is up to the caller.
    */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    // Read by the help's ${sys:npystats.warehouse}: the absolute folder the default resolves to.
+    // Read by the help's ${sys:npystats.warehouse} and ${sys:npystats.files}: the absolute folders
+    // the defaults resolve to, whatever the working directory.
     System.setProperty("npystats.warehouse", Defaults.warehouse());
+    System.setProperty("npystats.files", Defaults.files());
     CommandLine cli = new CommandLine(new Main());
     cli.setCommandName("./submit.sh");
     cli.setOut(out);
@@ -201,6 +203,11 @@ public final class Main {
 
   private static String interpolate(String line) {
     return line.replace("${sys:npystats.warehouse}", System.getProperty("npystats.warehouse", ""));
+  }
+
+  /** The first line of what went wrong, for a line of its own. */
+  static String firstLine(Throwable e) {
+    return describe(e).lines().findFirst().orElse("");
   }
 
   private static String describe(Throwable e) {

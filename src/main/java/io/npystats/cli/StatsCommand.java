@@ -37,7 +37,7 @@ final class StatsCommand implements Callable<Integer>, Checked {
   @Spec CommandSpec spec;
 
   @Option(names = "--in", paramLabel = "PATH",
-      description = "A folder, a glob, or a text file of paths (default: data/files).")
+      description = "A folder, a glob, or a text file of paths (default: ${sys:npystats.files}).")
   String in;
 
   @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the tables go (default: ${sys:npystats.warehouse}).")
@@ -63,7 +63,8 @@ final class StatsCommand implements Callable<Integer>, Checked {
   public Integer call() throws Exception {
     check();
     String id = runId;
-    String input = in != null ? in : Defaults.files();
+    // Absolute, as the runs table records it: a relative path means nothing once read elsewhere.
+    String input = in != null ? Defaults.absolute(in) : Defaults.files();
     String tables = warehouse != null ? warehouse : Defaults.warehouse();
     PrintWriter w = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
@@ -89,15 +90,17 @@ final class StatsCommand implements Callable<Integer>, Checked {
 
   static void print(PrintWriter w, StatsJob.Result r) {
     StreamingStats s = r.totals().stats();
-    w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB%n", r.totals().files(),
-        r.totals().ok(), r.totals().failed(), s.count(), r.totals().bytes() / 1e6);
+    w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB; %.1f s since the command"
+        + " started%n", r.totals().files(), r.totals().ok(), r.totals().failed(), s.count(),
+        r.totals().bytes() / 1e6, secondsSinceJvmStart());
     w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (read and statistics;"
         + " Spark start-up %.1f s and the table write %.1f s apart)%n", r.jobSeconds(),
         r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds(),
         r.writeSeconds());
-    w.printf("       overall mean %.17g, std %.17g, min %s, max %s%n", s.mean(), s.std(), s.min(), s.max());
-    w.printf("tables: %s and %s, run_id = %s%n", Tables.path(r.warehouse(), Tables.FILE_STATS),
-        Tables.path(r.warehouse(), Tables.RUNS), r.runId());
+    w.printf("       overall mean %s, std %s, min %s, max %s (every digit in the runs table)%n",
+        Shown.number(s.mean()), Shown.number(s.std()), Shown.number(s.min()), Shown.number(s.max()));
+    w.printf("tables: %s and %s, run_id = %s%n", Shown.path(Tables.path(r.warehouse(), Tables.FILE_STATS)),
+        Shown.path(Tables.path(r.warehouse(), Tables.RUNS)), r.runId());
   }
 
   private static void printFailures(PrintWriter err, SparkSession spark, StatsJob.Result r) {
@@ -107,7 +110,7 @@ final class StatsCommand implements Callable<Integer>, Checked {
     err.printf("%,d file(s) refused; each has a row with status 'error'%s:%n", r.totals().failed(),
         r.totals().failed() > FAILURES_SHOWN ? " (first " + FAILURES_SHOWN + " shown)" : "");
     for (Row row : failures) {
-      err.println("  " + row.getString(0) + ": " + row.getString(1));
+      err.println("  " + Shown.path(row.getString(0)) + ": " + row.getString(1));
     }
   }
 }
