@@ -41,8 +41,10 @@ master='local[*,4]' driver_memory=2g spark_options=()
 while [[ $# -gt 0 && $1 == -* ]]; do
   case $1 in
     -h|--help|--version) break ;; # answered by the application, as a command would be
-    -v|--verbose|--supervise|--load-spark-defaults|--version|--*=*) n=1 ;;
-    *) n=2; [[ $# -ge 2 ]] || { echo "submit.sh: $1 needs a value" >&2; exit 2; } ;;
+    -v|--verbose|--supervise|--load-spark-defaults|--*=*) n=1 ;;
+    *) n=2
+       [[ $# -ge 2 ]] || { echo "error: '$1' is a Spark option without its value, or no Spark option;" \
+                                "Try './submit.sh --help' for the commands and Spark options." >&2; exit 2; } ;;
   esac
   case $1 in
     --master) master=$2 ;;
