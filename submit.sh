@@ -141,8 +141,9 @@ class_path=$JAR:$ROOT/target/lib/*
 # records: help, a wrong option or a failed run loads a fraction of the classes, and an archive of
 # those made later runs slower than none. So a run that would record checks its command line
 # first, in a light JVM of its own, and keeps its archive only when it ends with 0. Beside the
-# archive, a note of its size says that it came whole from such a run; an archive without it is
-# recorded again. NPYSTATS_CDS=off runs without.
+# archive, a note of its size and class path says that it came whole from such a run, for this
+# class path (the JVM ignores, silently, an archive of another: a checkout moved elsewhere); an
+# archive without a note that matches is recorded again. NPYSTATS_CDS=off runs without.
 cds_options=() archive='' recording=''
 case ${NPYSTATS_CDS:-on}:$1 in
   off:*) ;;
@@ -151,7 +152,7 @@ case ${NPYSTATS_CDS:-on}:$1 in
     java_key=$(printf '%s' "$(readlink -f "$java_path" 2>/dev/null || printf '%s' "$java_path")" | cksum | cut -d' ' -f1)
     archive=$ROOT/target/cds/$1-$java_key.jsa
     if [[ -f $archive && $archive -nt $JAR && -z ${HADOOP_CONF_DIR:-} &&
-          $(cat "$archive.recorded" 2>/dev/null) == "$(wc -c < "$archive")" ]]; then
+          $(cat "$archive.recorded" 2>/dev/null) == "$(wc -c < "$archive") $class_path" ]]; then
       cds_options=("-XX:SharedArchiveFile=$archive")
     elif [[ -z ${HADOOP_CONF_DIR:-} ]] && mkdir -p "$ROOT/target/cds" 2>/dev/null && [[ -w $ROOT/target/cds ]]; then
       recording=$archive.$$.tmp
@@ -179,7 +180,7 @@ status=0
 if [[ $status -eq 0 && -s $recording ]]; then
   rm -f "$ROOT/target/cds/$1-"*.jsa "$ROOT/target/cds/$1-"*.jsa.recorded
   mv -f "$recording" "$archive"
-  wc -c < "$archive" > "$archive.recorded"
+  echo "$(wc -c < "$archive") $class_path" > "$archive.recorded"
 else
   rm -f "$recording"
 fi

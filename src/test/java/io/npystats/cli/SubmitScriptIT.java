@@ -44,8 +44,8 @@ class SubmitScriptIT {
     List<Path> archives = sqlArchives(cds);
     assertThat(archives).as("archives in %s", cds).hasSize(2);
     Path archive = archives.stream().filter(p -> p.toString().endsWith(".jsa")).findFirst().orElseThrow();
-    assertThat(archive.resolveSibling(archive.getFileName() + ".recorded"))
-        .hasContent(Long.toString(Files.size(archive)));
+    assertThat(archive.resolveSibling(archive.getFileName() + ".recorded")).content()
+        .startsWith(Files.size(archive) + " " + scripts.root().resolve("target/npystats-0.1.0.jar") + ":");
 
     // The JVM refuses, rather than ignores, an archive it cannot map with -Xshare:on.
     Path target = scripts.root().resolve("target");
