@@ -78,9 +78,8 @@ fi
 
 # stats and sql run in a JVM that compiles with C1 alone. Their per-file kernel is bound by memory
 # bandwidth, and C1's code keeps up with it; C2 would spend a core compiling Spark's code while
-# the tasks wait for it. On 2 cores that took about a third off the stats job on 2,000 files,
-# and a fifth on 10,000. generate needs C2 for drawing the samples, which it does twice as fast,
-# so conf/compiler-directives.json keeps C2 for the kernel and the JDK's random and buffer code and
+# the tasks wait for it (docs/performance.md). generate needs C2 for drawing the samples, so
+# conf/compiler-directives.json keeps C2 for the kernel and the JDK's random and buffer code and
 # gives the rest to C1. compare takes the same directives: its runs repeat, and without them C2
 # went on compiling Spark's code through every measured run of the spark engine, beside its tasks.
 # NPYSTATS_JIT=default keeps the JVM's usual compilers for every command.
@@ -135,15 +134,15 @@ class_path=$JAR:$ROOT/target/lib/*
 
 # Class-data sharing: a command's first run records the classes it loaded (Spark, Hadoop,
 # Parquet: some 20,000) into an archive under target/cds, and later runs of that command map
-# them in instead of finding, parsing and verifying them again. That halves the start-up and the
-# table write, and a short command's time with them. The archive belongs to this build and this
-# JVM; a rebuilt jar records a new one. Only a run that did the command's work and succeeded
-# records: help, a wrong option or a failed run loads a fraction of the classes, and an archive of
-# those made later runs slower than none. So a run that would record checks its command line
-# first, in a light JVM of its own, and keeps its archive only when it ends with 0. Beside the
-# archive, a note of its size and class path says that it came whole from such a run, for this
-# class path (the JVM ignores, silently, an archive of another: a checkout moved elsewhere); an
-# archive without a note that matches is recorded again. NPYSTATS_CDS=off runs without.
+# them in instead of finding, parsing and verifying them again, which shortens the start-up and
+# the table write (docs/performance.md). The archive belongs to this build and this JVM; a
+# rebuilt jar records a new one. Only a run that did the command's work and succeeded records:
+# help, a wrong option or a failed run loads a fraction of the classes, and an archive of those
+# made later runs slower than none. So a run that would record checks its command line first, in
+# a light JVM of its own, and keeps its archive only when it ends with 0. Beside the archive, a
+# note of its size and class path says that it came whole from such a run, for this class path
+# (the JVM ignores, silently, an archive of another: a checkout moved elsewhere); an archive
+# without a note that matches is recorded again. NPYSTATS_CDS=off runs without.
 cds_options=() archive='' recording=''
 case ${NPYSTATS_CDS:-on}:$1 in
   off:*) ;;

@@ -28,28 +28,35 @@ import picocli.CommandLine.Spec;
           + " JVMs), spark (local[W]) and spark-cluster (the --master given to submit.sh, when it"
           + " is a cluster).",
       "Each engine and worker count runs once to warm the page cache and the JIT, then"
-          + " --repeats times. Every result is checked against the sequential engine's, bit for"
+          + " --repeats times; the median is shown, with the fastest and slowest. Several sizes"
+          + " (--files 200,2000,20000) show where start-up stops mattering. Every result is checked against the sequential engine's, bit for"
           + " bit; any difference fails the command. Prints a table, appends the rows to the"
-          + " benchmarks table, and writes a chart and a report.",
+          + " benchmarks table, and writes a chart (work rate, and wall time with start-up) and a"
+          + " report that says who won, why, and from how many files each start-up stops mattering.",
       "Exit code 1 when the engines disagree, an engine fails, or an input file is refused."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  ./submit.sh compare --files 200 --samples 100000",
-      "  ./submit.sh compare --in data/bench --workers 1,2 --repeats 3",
+      "  ./submit.sh compare --files 200,2000,20000 --samples 10000 --engines threads,spark --workers 2",
+      "  ./submit.sh compare --in data/files --workers 1,2 --repeats 5",
       "  ./submit.sh compare --files 500 --samples 100000 --phase both --engines threads,processes",
       "  ./submit.sh --master spark://127.0.0.1:7077 compare --in data/files"
     })
 final class CompareCommand implements Callable<Integer> {
+  /** Three runs give a median and a spread; one run says nothing of its own noise. */
+  static final int DEFAULT_REPEATS = 3;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--in", paramLabel = "PATH",
       description = "Files to summarise: a folder, a glob or a list of paths.")
   String in;
 
-  @Option(names = "--files", paramLabel = "N",
-      description = "Generate N files (kept under --work for the next compare) instead of --in.")
-  Long files;
+  @Option(names = "--files", paramLabel = "N", split = ",",
+      description = "Generate N files (kept under --work for the next compare) instead of --in;"
+          + " several sizes, e.g. 200,2000,20000, run every engine on each: a sweep.")
+  List<Long> files;
 
   @Option(names = "--samples", paramLabel = "M",
       description = "Samples per generated file (default: ${DEFAULT-VALUE}).")
@@ -72,8 +79,9 @@ final class CompareCommand implements Callable<Integer> {
   String phase = "stats";
 
   @Option(names = "--repeats", paramLabel = "R",
-      description = "Measured runs after the warm-up; the median is shown (default: ${DEFAULT-VALUE}).")
-  int repeats = 1;
+      description = "Measured runs after the warm-up; the median is shown, with the spread"
+          + " (default: ${DEFAULT-VALUE}).")
+  int repeats = DEFAULT_REPEATS;
 
   @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the benchmarks table goes (default: data/warehouse).")
   String warehouse;
@@ -126,8 +134,12 @@ final class CompareCommand implements Callable<Integer> {
     if (phases.contains(Phase.GENERATE) && files == null) {
       throw usage("--phase " + phase + " needs --files N: the files to write");
     }
+    List<Long> sizes = new ArrayList<>();
     if (files != null) {
-      Checks.inRange(spec, "--files", files, 1, 10_000_000);
+      for (long n : files) {
+        Checks.inRange(spec, "--files", n, 1, 10_000_000);
+      }
+      sizes.addAll(new TreeSet<>(files));
     }
     Checks.inRange(spec, "--samples", samples, 0, 1L << 36);
     Checks.inRange(spec, "--repeats", repeats, 1, 100);
@@ -149,7 +161,7 @@ final class CompareCommand implements Callable<Integer> {
       throw usage("--engines spark-cluster needs a cluster master, e.g. ./submit.sh --master"
           + " spark://127.0.0.1:7077 compare ...; the master is " + (master.isEmpty() ? "not set" : master));
     }
-    return new Comparison.Settings(in, files != null ? files : 0, samples, seed, counts, names,
+    return new Comparison.Settings(in, sizes, samples, seed, counts, names,
         phases, repeats, warehouse != null ? warehouse : Defaults.warehouse(),
         report != null ? report : Defaults.dataDir().resolve("reports").resolve(id),
         work != null ? work : Defaults.dataDir().resolve("compare").toString(), id,
@@ -157,15 +169,15 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   /**
-   * The demo's compare: every engine on {@code input}, statistics only, one measured run, worker
-   * counts and engines as by default.
+   * The demo's compare: every engine on the first {@code sizes} files of {@code input}, statistics
+   * only, worker counts, engines and repeats as by default.
    */
-  static Comparison.Settings defaults(String input, String warehouse) {
+  static Comparison.Settings defaults(String input, List<Long> sizes, String warehouse) {
     String master = new SparkConf().get("spark.master", "");
     boolean cluster = !master.isEmpty() && !master.startsWith("local");
     String id = RunIds.next("compare");
-    return new Comparison.Settings(input, 0, Defaults.SAMPLES, Defaults.SEED, defaultWorkers(),
-        defaultEngines(cluster), EnumSet.of(Phase.STATS), 1, warehouse,
+    return new Comparison.Settings(input, sizes, Defaults.SAMPLES, Defaults.SEED, defaultWorkers(),
+        defaultEngines(cluster), EnumSet.of(Phase.STATS), DEFAULT_REPEATS, warehouse,
         Defaults.dataDir().resolve("reports").resolve(id),
         Defaults.dataDir().resolve("compare").toString(), id, cluster ? master : null, Map.of(),
         ConsoleProgress.terminal());

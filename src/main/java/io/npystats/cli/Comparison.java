@@ -18,6 +18,7 @@ import io.npystats.report.BenchmarkRow;
 import io.npystats.report.Benchmarks;
 import io.npystats.report.Machine;
 import io.npystats.report.Report;
+import io.npystats.report.Story;
 import io.npystats.report.TextTables;
 import io.npystats.spark.BenchmarkTable;
 import io.npystats.spark.SparkEngine;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,12 +62,15 @@ final class Comparison {
   /**
    * What to compare.
    *
-   * @param input a folder, glob or list of files to read, or null to generate {@code files} files
+   * @param input a folder, glob or list of files to read, or null to generate the files
+   * @param files the numbers of files to run on, ascending: each is the first so many files of
+   *     the input (the files of the lowest indexes when generated); empty for every file of the
+   *     input. More than one is a sweep, which shows where start-up stops mattering.
    * @param engines names from {@link #ENGINES}; sequential runs whether named or not
    * @param master the cluster for {@code spark-cluster}, or null
    * @param sparkSettings Spark settings for the sessions the spark engines start
    */
-  record Settings(String input, long files, long samples, long seed, List<Integer> workers,
+  record Settings(String input, List<Long> files, long samples, long seed, List<Integer> workers,
       List<String> engines, Set<Phase> phases, int repeats, String warehouse, Path reportDir,
       String workDir, String runId, String master, Map<String, String> sparkSettings,
       boolean progress) {}
@@ -97,34 +102,36 @@ final class Comparison {
 
   Outcome run() throws Exception {
     Instant startedAt = Instant.now();
-    List<String> paths = settings.phases().contains(Phase.STATS) ? inputPaths() : List.of();
+    List<List<String>> inputs = settings.phases().contains(Phase.STATS) ? inputPaths() : List.of();
     List<Engine> engines = engines();
     String description = null;
     long failedFiles = 0;
     if (settings.phases().contains(Phase.STATS)) {
-      StatsWork work = new StatsWork(paths);
-      List<FileSummary> reference = null;
+      List<Work<FileSummary>> works = new ArrayList<>();
+      inputs.forEach(paths -> works.add(new StatsWork(paths)));
+      Map<Integer, List<FileSummary>> reference = new LinkedHashMap<>();
       for (Engine engine : engines) {
         for (int workers : workerCounts(engine)) {
-          List<EngineRun<FileSummary>> runs = runAll(engine, workers, work);
-          for (EngineRun<FileSummary> run : runs) {
-            if (reference == null) {
-              reference = run.results();
-            } else {
-              check(run, Agreement.summaries(reference, run.results(), DIFFERENCES_SHOWN));
+          for (EngineRun<FileSummary> run : runAll(engine, workers, works)) {
+            List<FileSummary> expected = reference.putIfAbsent(run.files(), run.results());
+            if (expected != null) {
+              check(run, Agreement.summaries(expected, run.results(), DIFFERENCES_SHOWN));
             }
           }
         }
       }
-      long bytes = reference.stream().mapToLong(s -> Math.max(0, s.bytes())).sum();
-      failedFiles = reference.stream().filter(s -> !s.isOk()).count();
-      description = String.format(Locale.ROOT, "%,d files (%,.1f MB) in %s", paths.size(),
-          bytes / 1e6, settings.input() != null ? settings.input() : generatedInput());
+      List<FileSummary> all = reference.get(inputs.get(inputs.size() - 1).size());
+      long bytes = all.stream().mapToLong(s -> Math.max(0, s.bytes())).sum();
+      failedFiles = all.stream().filter(s -> !s.isOk()).count();
+      description = String.format(Locale.ROOT, "%s files (%,.1f MB%s) in %s",
+          sizes(inputs.stream().map(p -> (long) p.size()).toList()), bytes / 1e6,
+          inputs.size() > 1 ? String.format(Locale.ROOT, " for %,d", all.size()) : "",
+          settings.input() != null ? settings.input() : generatedInput());
     }
     if (settings.phases().contains(Phase.GENERATE)) {
       compareGeneration(engines);
-      String generated = String.format(Locale.ROOT, "%,d files of %,d samples written",
-          settings.files(), settings.samples());
+      String generated = String.format(Locale.ROOT, "%s files of %,d samples written",
+          sizes(settings.files()), settings.samples());
       description = description == null ? generated : description + "; " + generated;
     }
 
@@ -135,13 +142,24 @@ final class Comparison {
         + " for every file, bit for bit" + (settings.phases().contains(Phase.GENERATE)
             ? " (statistics: n, mean, std, min, max, m2, status; generated files: length and"
                 + " CRC-32C)." : ": n, mean, std, min, max, m2 and status.");
+    List<String> warnings = new ArrayList<>();
     for (Phase phase : settings.phases()) {
+      List<Benchmarks.Summary> shown = Benchmarks.summaries(rows, phase.label());
       out.println();
       out.printf("%s, %s:%n", phase.label(), description);
-      out.print(TextTables.text(Benchmarks.shown(rows, phase.label())));
+      out.print(TextTables.text(shown));
+      String warning = Story.warning(shown);
+      if (warning != null) {
+        warnings.add(warning);
+      }
     }
     out.println(agreement);
-    out.println("Work excludes start-up; files/s, speedup and efficiency are over work seconds.");
+    out.println("Work excludes start-up; files/s, speedup and efficiency are over work seconds;"
+        + (settings.repeats() > 1 ? " each row is the median of " + settings.repeats() + " runs."
+            : " one run each."));
+    for (String warning : warnings) {
+      out.println("warning: " + warning);
+    }
 
     writeTable(rows);
     Map<String, String> about = new LinkedHashMap<>();
@@ -196,31 +214,39 @@ final class Comparison {
     };
   }
 
-  /** A warm-up run, then the measured repeats, in one session. */
-  private <R> List<EngineRun<R>> runAll(Engine engine, int workers, Work<R> work)
+  /**
+   * For each work, smallest first, a warm-up run and then the measured repeats, all in one
+   * session: a session's start-up is paid once, as a user running one size would pay it.
+   */
+  private <R> List<EngineRun<R>> runAll(Engine engine, int workers, List<Work<R>> works)
       throws EngineException {
-    List<EngineRun<R>> runs = new ArrayList<>();
+    List<EngineRun<R>> all = new ArrayList<>();
     try (EngineSession session = engine.open(workers)) {
-      for (int repeat = 0; repeat <= settings.repeats(); repeat++) {
-        String task = String.format(Locale.ROOT, "%s %s %d%s", work.phase().label(), engine.name(),
-            workers, repeat == 0 ? " warm-up" : "");
-        boolean bar = settings.progress() && !engine.name().startsWith(SparkEngine.LOCAL);
-        EngineRun<R> run;
-        try (ConsoleProgress progress = ConsoleProgress.start(task, work.size(), bar)) {
-          run = session.run(work, progress);
+      for (Work<R> work : works) {
+        List<EngineRun<R>> runs = new ArrayList<>();
+        for (int repeat = 0; repeat <= settings.repeats(); repeat++) {
+          String task = String.format(Locale.ROOT, "%s %s %d%s", work.phase().label(),
+              engine.name(), workers, repeat == 0 ? " warm-up" : "");
+          boolean bar = settings.progress() && !engine.name().startsWith(SparkEngine.LOCAL);
+          EngineRun<R> run;
+          try (ConsoleProgress progress = ConsoleProgress.start(task, work.size(), bar)) {
+            run = session.run(work, progress);
+          }
+          runs.add(run);
+          measured.add(new Benchmarks.Measured(run, repeat));
         }
-        runs.add(run);
-        measured.add(new Benchmarks.Measured(run, repeat));
+        printRuns(runs, works.size() > 1);
+        all.addAll(runs);
       }
     }
-    printRuns(runs);
-    return runs;
+    return all;
   }
 
-  private void printRuns(List<? extends EngineRun<?>> runs) {
+  private void printRuns(List<? extends EngineRun<?>> runs, boolean sweep) {
     EngineRun<?> first = runs.get(0);
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-8s %-15s %5d  start-up %.2f s,"
-        + " warm-up %.2f s", first.phase().label(), first.engine(), first.workers(),
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-8s %-15s %5d%s  start-up"
+        + " %.2f s, warm-up %.2f s", first.phase().label(), first.engine(), first.workers(),
+        sweep ? String.format(Locale.ROOT, " %,9d files", first.files()) : "",
         first.startupSeconds(), first.workSeconds()));
     for (EngineRun<?> run : runs.subList(1, runs.size())) {
       b.append(String.format(Locale.ROOT, ", run %.2f s (%,.0f files/s)", run.workSeconds(),
@@ -240,29 +266,77 @@ final class Comparison {
 
   // ---- input
 
-  private String generatedInput() {
-    return new org.apache.hadoop.fs.Path(settings.workDir(), String.format(Locale.ROOT,
-        "files-%dx%d-seed%d", settings.files(), settings.samples(), settings.seed())).toString();
+  /** e.g. {@code 200}, or {@code 200, 2,000 and 20,000} for a sweep. */
+  private static String sizes(List<Long> sizes) {
+    List<String> each = sizes.stream().map(n -> String.format(Locale.ROOT, "%,d", n)).toList();
+    return each.size() == 1 ? each.get(0) : String.join(", ", each.subList(0, each.size() - 1))
+        + " and " + each.get(each.size() - 1);
   }
 
-  /** The files to summarise: the input named, or a generated folder kept for the next compare. */
-  private List<String> inputPaths() throws IOException, EngineException {
+  private long largest() {
+    return settings.files().get(settings.files().size() - 1);
+  }
+
+  private String generatedInput() {
+    return new org.apache.hadoop.fs.Path(settings.workDir(), String.format(Locale.ROOT,
+        "files-%dx%d-seed%d", largest(), settings.samples(), settings.seed())).toString();
+  }
+
+  /**
+   * The files to summarise, one list per size: the input named, or a generated folder kept for
+   * the next compare. A generated file depends only on the seed and its index, so the sizes of a
+   * sweep share one folder of the largest size.
+   */
+  private List<List<String>> inputPaths() throws IOException, EngineException {
+    List<String> all;
     if (settings.input() != null) {
-      return InputPaths.list(settings.input(), conf);
+      all = byIndex(InputPaths.list(settings.input(), conf));
+    } else {
+      String dir = generatedInput();
+      GenerateFile.removeTemporaries(dir, conf);
+      out.printf("input: %,d files of %,d samples in %s (written once, then kept)%n",
+          largest(), settings.samples(), dir);
+      out.flush();
+      GenerateWork work = new GenerateWork(dir, settings.seed(), settings.samples(),
+          Math.toIntExact(largest()));
+      int cores = Runtime.getRuntime().availableProcessors();
+      try (EngineSession pool = new ThreadPoolEngine(conf).open(cores);
+          ConsoleProgress progress = ConsoleProgress.start("input", work.size(), settings.progress())) {
+        pool.run(work, progress);
+      }
+      all = byIndex(InputPaths.list(dir, conf));
     }
-    String dir = generatedInput();
-    GenerateFile.removeTemporaries(dir, conf);
-    out.printf("input: %,d files of %,d samples in %s (written once, then kept)%n",
-        settings.files(), settings.samples(), dir);
-    out.flush();
-    GenerateWork work = new GenerateWork(dir, settings.seed(), settings.samples(),
-        Math.toIntExact(settings.files()));
-    int cores = Runtime.getRuntime().availableProcessors();
-    try (EngineSession pool = new ThreadPoolEngine(conf).open(cores);
-        ConsoleProgress progress = ConsoleProgress.start("input", work.size(), settings.progress())) {
-      pool.run(work, progress);
+    if (settings.files().isEmpty()) {
+      return List.of(all);
     }
-    return InputPaths.list(dir, conf);
+    List<List<String>> inputs = new ArrayList<>();
+    for (long size : settings.files()) {
+      if (size > all.size()) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s holds %,d files, fewer"
+            + " than the %,d asked for", settings.input(), all.size(), size));
+      }
+      inputs.add(all.subList(0, Math.toIntExact(size)));
+    }
+    return inputs;
+  }
+
+  /**
+   * Paths named {@code NAME_INDEX.EXT} in the order of their index, so that the first N of a
+   * generated folder are files 0 to N-1; others after them, in name order.
+   */
+  private static List<String> byIndex(List<String> paths) {
+    List<String> sorted = new ArrayList<>(paths);
+    sorted.sort(Comparator.comparingLong(Comparison::index).thenComparing(Comparator.naturalOrder()));
+    return sorted;
+  }
+
+  private static long index(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    try {
+      return Long.parseLong(name.substring(name.indexOf('_') + 1, name.lastIndexOf('.')));
+    } catch (RuntimeException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   // ---- generation
@@ -273,52 +347,59 @@ final class Comparison {
    *
    * <p>Nothing is deleted until the last run has ended. On ext4 without a journal, every file
    * created skips past the inodes freed in the last few minutes, and deleting a run's folder
-   * before the next one wrote made each later run slower than the one before: 1,000 files took
-   * the threads engine 0.32 to 0.42 s and, later in the same phase, the spark engine 0.77 to
-   * 0.85 s; with nothing deleted, the spark engine took 0.40 to 0.41 s. Once checked, a run's
-   * files are emptied instead, which frees their space and their page cache but no inode; the
-   * folders go when the phase ends.
+   * before the next one wrote made each later run slower than the one before
+   * (docs/performance.md). Once checked, a run's files are emptied instead, which frees their
+   * space and their page cache but no inode; the folders go when the phase ends.
    */
   private void compareGeneration(List<Engine> engines) throws IOException, EngineException {
     String phaseDir = new org.apache.hadoop.fs.Path(settings.workDir(), "generate").toString();
     delete(phaseDir); // what a killed comparison left
     try {
-      List<FileDigest> reference = null;
+      Map<Long, List<FileDigest>> reference = new LinkedHashMap<>();
       for (Engine engine : engines) {
         for (int workers : workerCounts(engine)) {
-          List<EngineRun<GeneratedFile>> runs = new ArrayList<>();
           try (EngineSession session = engine.open(workers)) {
-            for (int repeat = 0; repeat <= settings.repeats(); repeat++) {
-              String dir = new org.apache.hadoop.fs.Path(phaseDir,
-                  engine.name() + "-" + workers + "-" + repeat).toString();
-              GenerateWork work = new GenerateWork(dir, settings.seed(), settings.samples(),
-                  Math.toIntExact(settings.files()));
-              String task = String.format(Locale.ROOT, "generate %s %d%s", engine.name(),
-                  workers, repeat == 0 ? " warm-up" : "");
-              boolean bar = settings.progress() && !engine.name().startsWith(SparkEngine.LOCAL);
-              EngineRun<GeneratedFile> run;
-              try (ConsoleProgress progress = ConsoleProgress.start(task, work.size(), bar)) {
-                run = session.run(work, progress);
-              }
-              List<String> written = new ArrayList<>();
-              run.results().forEach(f -> written.add(f.path()));
-              List<FileDigest> digests = FileDigest.of(written, conf);
-              if (reference == null) {
-                reference = digests;
-              } else {
-                check(run, Agreement.files(reference, digests, DIFFERENCES_SHOWN));
-              }
-              empty(written);
-              runs.add(run);
-              measured.add(new Benchmarks.Measured(run, repeat));
+            for (long files : settings.files()) {
+              printRuns(generateRuns(session, engine.name(), workers, files, phaseDir, reference),
+                  settings.files().size() > 1);
             }
           }
-          printRuns(runs);
         }
       }
     } finally {
       delete(phaseDir);
     }
+  }
+
+  /** The warm-up and the repeats of one engine, worker count and number of files. */
+  private List<EngineRun<GeneratedFile>> generateRuns(EngineSession session, String engine,
+      int workers, long files, String phaseDir, Map<Long, List<FileDigest>> reference)
+      throws IOException, EngineException {
+    List<EngineRun<GeneratedFile>> runs = new ArrayList<>();
+    for (int repeat = 0; repeat <= settings.repeats(); repeat++) {
+      String dir = new org.apache.hadoop.fs.Path(phaseDir,
+          engine + "-" + workers + "-" + files + "-" + repeat).toString();
+      GenerateWork work = new GenerateWork(dir, settings.seed(), settings.samples(),
+          Math.toIntExact(files));
+      String task = String.format(Locale.ROOT, "generate %s %d%s", engine, workers,
+          repeat == 0 ? " warm-up" : "");
+      boolean bar = settings.progress() && !engine.startsWith(SparkEngine.LOCAL);
+      EngineRun<GeneratedFile> run;
+      try (ConsoleProgress progress = ConsoleProgress.start(task, work.size(), bar)) {
+        run = session.run(work, progress);
+      }
+      List<String> written = new ArrayList<>();
+      run.results().forEach(f -> written.add(f.path()));
+      List<FileDigest> digests = FileDigest.of(written, conf);
+      List<FileDigest> expected = reference.putIfAbsent(files, digests);
+      if (expected != null) {
+        check(run, Agreement.files(expected, digests, DIFFERENCES_SHOWN));
+      }
+      empty(written);
+      runs.add(run);
+      measured.add(new Benchmarks.Measured(run, repeat));
+    }
+    return runs;
   }
 
   /**

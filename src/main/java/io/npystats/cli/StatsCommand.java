@@ -23,7 +23,11 @@ import picocli.CommandLine.Spec;
       "Compute count, mean, std (ddof = 0), min and max of every .npy file on the executors, and write"
           + " the file_stats and runs tables.",
       "Every input file gets exactly one row; a file that cannot be read gets status 'error' and the"
-          + " reason. Exit code 1 when any file was refused."
+          + " reason. Exit code 1 when any file was refused.",
+      "--in takes a folder (its visible entries but sub-folders, and any sub-folder named *.npy,"
+          + " which gets an error row), a glob, a .npy file, or a text file of paths, one a line;"
+          + " a relative path in it is resolved against the working directory, not the list's"
+          + " folder. A path named twice is read once."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -90,9 +94,12 @@ final class StatsCommand implements Callable<Integer>, Checked {
 
   static void print(PrintWriter w, StatsJob.Result r) {
     StreamingStats s = r.totals().stats();
-    w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB; %.1f s since the command"
+    w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB%s; %.1f s since the command"
         + " started%n", r.totals().files(), r.totals().ok(), r.totals().failed(), s.count(),
-        r.totals().bytes() / 1e6, secondsSinceJvmStart());
+        r.totals().bytes() / 1e6,
+        r.duplicatesDropped() == 0 ? "" : String.format("; %,d duplicate path%s dropped",
+            r.duplicatesDropped(), r.duplicatesDropped() == 1 ? "" : "s"),
+        secondsSinceJvmStart());
     w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (read and statistics;"
         + " Spark start-up %.1f s and the table write %.1f s apart)%n", r.jobSeconds(),
         r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds(),

@@ -55,7 +55,7 @@ final class ChildProtocol {
   private static final String END = "end";
   private static final String NULL = "\\N";
   private static final int SUMMARY_FIELDS = 13;
-  private static final int GENERATED_FIELDS = 5;
+  private static final int GENERATED_FIELDS = 6;
   /** What {@link Double#toString} writes, and nothing else: no hex, no suffix, no blanks. */
   private static final Pattern DOUBLE = Pattern.compile("-?(NaN|Infinity|[0-9]+\\.[0-9]+(E-?[0-9]+)?)");
 
@@ -199,7 +199,8 @@ final class ChildProtocol {
     } else if (result instanceof GeneratedFile g) {
       b.append('\t').append(g.index());
       appendText(b, g.path());
-      b.append('\t').append(g.written()).append('\t').append(g.bytes()).append('\t').append(g.seconds());
+      b.append('\t').append(g.written()).append('\t').append(g.otherBytes())
+          .append('\t').append(g.bytes()).append('\t').append(g.seconds());
     } else {
       throw new IllegalArgumentException("no child protocol for " + result.getClass().getName());
     }
@@ -243,7 +244,8 @@ final class ChildProtocol {
       return (R) s;
     }
     GeneratedFile g = new GeneratedFile(parseLong(f[2], "index"), unescapeNullable(f[3]),
-        parseBoolean(f[4], "written"), parseLong(f[5], "bytes"), parseDouble(f[6], "seconds"));
+        parseBoolean(f[4], "written"), parseBoolean(f[5], "other bytes"), parseLong(f[6], "bytes"),
+        parseDouble(f[7], "seconds"));
     if (!work.item(expectedItem).equals(Long.toString(g.index()))) {
       throw new ProtocolException("result " + expectedItem + " is for file index " + g.index()
           + ", expected " + work.item(expectedItem));

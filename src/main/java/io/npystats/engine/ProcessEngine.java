@@ -53,8 +53,8 @@ public final class ProcessEngine implements Engine {
       "-Dslf4j.internal.verbosity=ERROR");
   /**
    * For children that summarise files: C1 alone, as submit.sh starts the stats driver. Their
-   * kernel runs as fast under C1, and with two children on two cores each one's C2 took CPU from
-   * the other's work: 2,000 files took two children 0.86 s of work with C2 and 0.52 s without.
+   * kernel runs as fast under C1, and with two children on two cores each one's C2 takes CPU from
+   * the other's work (docs/performance.md).
    * Children that generate keep C2, which draws the samples twice as fast, and get {@link
    * NormalSamples#INLINE_SAMPLER_OPTIONS}.
    */
@@ -127,11 +127,10 @@ public final class ProcessEngine implements Engine {
   /**
    * As {@link #commandFor(List, Work)}, for a parent JVM started with {@code parentOptions}.
    * Children that generate also take the parent's compiler directives, where submit.sh gave it
-   * some (conf/compiler-directives.json): C2 for the kernel and the sampler only. On 2 cores that
-   * took two children's start-up from 0.56–0.66 s to 0.44–0.51 s, and their CPU time from
-   * 2.2–2.3 s to 1.7–2.0 s, for 1,000 files (compare, 2 runs each). The JVM would print a line
-   * about the directives it read on its own output, stdout, which is the children's protocol: that
-   * output is turned off (a directives file it cannot parse still stops it, with an error).
+   * some (conf/compiler-directives.json): C2 for the kernel and the sampler only, which shortens
+   * their start-up and their CPU time (docs/performance.md). The JVM would print a line about the
+   * directives it read on its own output, stdout, which is the children's protocol: that output is
+   * turned off (a directives file it cannot parse still stops it, with an error).
    */
   static List<String> commandFor(List<String> defaultCommand, Work<?> work,
       List<String> parentOptions) {

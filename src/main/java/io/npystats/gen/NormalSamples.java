@@ -15,8 +15,8 @@ import java.util.random.RandomGeneratorFactory;
  * are as good as its high ones, which the JDK's ziggurat for {@code nextGaussian} relies on. A
  * hundred thousand streams of a hundred thousand values each are a vanishing fraction of the
  * period, so they do not overlap. Drawing was most of the CPU time of {@code generate}, and with
- * the sampler inlined (below) this generator draws a file's 100,000 samples in 0.20 to 0.23 ms
- * against 0.38 to 0.39 for L64X128MixRandom, the JDK's default (bench/sampler.sh).
+ * the sampler inlined (below) this generator draws faster than the JDK's other algorithms, its
+ * default L64X128MixRandom included (bench/sampler.sh, docs/performance.md).
  */
 public final class NormalSamples {
   public static final String ALGORITHM = "Xoroshiro128PlusPlus";
@@ -27,7 +27,7 @@ public final class NormalSamples {
    * large (564 bytes of bytecode), and {@code RandomGenerator.nextGaussian}, which calls it, is
    * often compiled on its own first and then too big to inline. Every sample then pays a call
    * and a trip of the generator's state through memory. Inlined, the common path runs in
-   * registers, and a file's 100,000 samples take 0.23 ms instead of 0.31 (bench/sampler.sh).
+   * registers (bench/sampler.sh, docs/performance.md).
    * {@code quiet} comes first, or the JVM announces the commands on its standard output.
    * conf/compiler-directives.json says the same for the drivers.
    */

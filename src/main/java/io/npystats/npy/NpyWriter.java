@@ -15,8 +15,8 @@ import java.nio.channels.WritableByteChannel;
  * <p>The header shares the buffer with the first values, so the channel sees one write per full
  * buffer, each starting where the last one ended: with a buffer a whole number of pages long,
  * every write but the last covers whole pages of the file. On Linux a write into the page cache
- * that starts mid-page costs a partial page more; 64 KiB writes offset by the 128-byte header
- * took a third more time than the same writes on page boundaries. A direct buffer saves the
+ * that starts mid-page costs a partial page more, so writes offset by the 128-byte header take
+ * longer than the same writes on page boundaries (docs/performance.md). A direct buffer saves the
  * copy that a channel makes of a heap buffer before every write.
  */
 public final class NpyWriter {

@@ -7,13 +7,16 @@ import java.util.Locale;
 /** Benchmark rows as an aligned text table, for a terminal, or as a Markdown table. */
 public final class TextTables {
   private static final String[] HEADER = {"engine", "workers", "files", "wall s", "start-up s",
-      "work s", "files/s", "MB/s", "speedup", "efficiency", "CPU s"};
+      "work s", "work min-max", "files/s", "MB/s", "speedup", "efficiency", "CPU s"};
 
   private TextTables() {}
 
-  static List<String> cells(BenchmarkRow r) {
+  /** The median run's figures, and the range of the work seconds over every measured run. */
+  static List<String> cells(Benchmarks.Summary s) {
+    BenchmarkRow r = s.median();
     return List.of(r.engine(), Integer.toString(r.workers()), String.format(Locale.ROOT, "%,d", r.files()),
         fixed(r.wallSeconds(), 2), fixed(r.startupSeconds(), 2), fixed(r.workSeconds(), 2),
+        s.runs() == 1 ? "-" : fixed(s.minWorkSeconds(), 3) + "-" + fixed(s.maxWorkSeconds(), 3),
         grouped(r.filesPerSecond()), grouped(r.megabytesPerSecond()),
         Double.isNaN(r.speedup()) ? "-" : fixed(r.speedup(), 2) + "x",
         Double.isNaN(r.efficiency()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.efficiency()),
@@ -29,7 +32,7 @@ public final class TextTables {
   }
 
   /** Columns padded to their widest cell; text to the left, numbers to the right. */
-  public static String text(List<BenchmarkRow> rows) {
+  public static String text(List<Benchmarks.Summary> rows) {
     List<List<String>> lines = new ArrayList<>();
     lines.add(List.of(HEADER));
     rows.forEach(r -> lines.add(cells(r)));
@@ -51,13 +54,13 @@ public final class TextTables {
     return b.toString();
   }
 
-  public static String markdown(List<BenchmarkRow> rows) {
+  public static String markdown(List<Benchmarks.Summary> rows) {
     StringBuilder b = new StringBuilder("| ").append(String.join(" | ", HEADER)).append(" |\n|");
     for (int c = 0; c < HEADER.length; c++) {
       b.append(c == 0 ? " --- |" : " ---: |");
     }
     b.append('\n');
-    for (BenchmarkRow r : rows) {
+    for (Benchmarks.Summary r : rows) {
       b.append("| ").append(String.join(" | ", cells(r))).append(" |\n");
     }
     return b.toString();

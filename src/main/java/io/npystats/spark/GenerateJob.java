@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -21,31 +22,79 @@ import org.apache.spark.sql.SparkSession;
  * Generates {@code file_0.npy .. file_{N-1}.npy} on the executors. The driver only cuts the index
  * range into partitions; each executor writes its own files straight to the target store, and
  * since a file's bytes depend only on (seed, index), any partitioning gives the same folder.
+ *
+ * <p>The folder's {@link GenerateManifest} records the parameters that made it: a run with other
+ * ones is refused before anything is touched, unless it is told to overwrite. The manifest is
+ * written before the first file and marked complete after the last, so a killed run leaves one
+ * that the next run with the same parameters takes up; every file it keeps is checked byte for
+ * byte (see {@link GenerateFile}).
  */
 public final class GenerateJob {
-  /** What a generation did. */
-  public record Result(long files, long written, long kept, long bytes, int partitions,
-      int temporariesRemoved, double seconds) {}
+  /**
+   * What a generation did.
+   *
+   * @param written files written where there was none, or one of another length (every file,
+   *     when overwriting)
+   * @param rewritten files of the right length that held other bytes, written again
+   * @param kept files that already held their bytes
+   * @param bytesWritten the bytes of the written and rewritten files
+   * @param surplusRemoved files {@code file_{N}.npy} and up removed when overwriting with fewer
+   */
+  public record Result(long files, long written, long rewritten, long kept, long bytesWritten,
+      int partitions, int temporariesRemoved, int surplusRemoved, double seconds) {}
+
+  /** The folder was generated with other parameters; nothing in it was touched. */
+  public static final class OtherParametersException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<GenerateManifest.Difference> differences;
+
+    OtherParametersException(String out, List<GenerateManifest.Difference> differences) {
+      super(out + " was generated with " + describe(differences, ""));
+      this.differences = differences;
+    }
+
+    /**
+     * The differences, with {@code optionPrefix} before the names of those the command line sets:
+     * "--seed 42, not 7 and --files 300, not 200".
+     */
+    public String describe(String optionPrefix) {
+      return describe(differences, optionPrefix);
+    }
+
+    private static String describe(List<GenerateManifest.Difference> differences, String prefix) {
+      List<String> parts = new ArrayList<>();
+      for (GenerateManifest.Difference d : differences) {
+        parts.add((d.isOption() ? prefix : "") + d.parameter() + " " + d.recorded() + ", not "
+            + d.requested());
+      }
+      return String.join(" and ", parts);
+    }
+  }
 
   /** A half-open range of file indices, the unit of work shipped to an executor. */
   record IndexRange(long start, long end) implements Serializable {}
 
   /** Counts of one partition, sent back instead of a row per file. */
-  record PartitionCounts(long written, long kept, long bytes) implements Serializable {}
+  record PartitionCounts(long written, long rewritten, long kept, long bytesWritten)
+      implements Serializable {}
 
   private GenerateJob() {}
 
   public static Result run(SparkSession spark, String out, long files, long samples, long seed,
       int partitions) throws IOException {
-    return run(spark, out, files, samples, seed, partitions, null);
+    return run(spark, out, files, samples, seed, partitions, null, false);
   }
 
   /**
    * @param directIo whether local files are written past the page cache; null leaves it to the
    *     session's {@link GenerateFile#DIRECT_IO} setting, which defaults to false
+   * @param overwrite whether every file is written again, whatever the folder held and whatever
+   *     parameters made it
+   * @throws OtherParametersException if the folder was generated with other parameters and
+   *     {@code overwrite} is false
    */
   public static Result run(SparkSession spark, String out, long files, long samples, long seed,
-      int partitions, Boolean directIo) throws IOException {
+      int partitions, Boolean directIo, boolean overwrite) throws IOException {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     if (directIo != null) {
@@ -53,8 +102,21 @@ public final class GenerateJob {
       hadoop.setBoolean(GenerateFile.DIRECT_IO, directIo);
     }
     Path dir = new Path(out);
-    Stores.of(dir, hadoop).mkdirs(dir);
-    int removed = GenerateFile.removeTemporaries(out, hadoop);
+    FileSystem fs = Stores.of(dir, hadoop);
+    GenerateManifest requested = GenerateManifest.of(files, samples, seed, false);
+    GenerateManifest found = overwrite ? null : GenerateManifest.read(fs, dir);
+    if (found != null && !found.differences(requested).isEmpty()) {
+      throw new OtherParametersException(out, found.differences(requested));
+    }
+    fs.mkdirs(dir);
+    int removed = GenerateManifest.removeTemporaries(fs, dir);
+    // Before the new manifest: a run killed in between leaves the old one, which refuses a plain
+    // re-run, rather than a new one over files this run would not have left.
+    int surplus = overwrite ? GenerateFile.removeFilesFrom(files, out, hadoop) : 0;
+    if (found == null || !found.complete()) {
+      requested.write(fs, dir);
+    }
+    removed += GenerateFile.removeTemporaries(out, hadoop);
     int slices = (int) Math.max(1, Math.min(files, partitions));
     List<IndexRange> ranges = new ArrayList<>(slices);
     for (int i = 0; i < slices; i++) {
@@ -64,18 +126,33 @@ public final class GenerateJob {
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     jsc.setJobDescription("generate " + files + " files of " + samples + " samples into " + out);
     List<PartitionCounts> counts = jsc.parallelize(ranges, slices)
-        .mapPartitions(new GenerateRanges(conf, out, seed, samples))
+        .mapPartitions(new GenerateRanges(conf, out, seed, samples, overwrite))
         .collect();
     long written = 0;
+    long rewritten = 0;
     long kept = 0;
     long bytes = 0;
     for (PartitionCounts c : counts) {
       written += c.written();
+      rewritten += c.rewritten();
       kept += c.kept();
-      bytes += c.bytes();
+      bytes += c.bytesWritten();
     }
-    return new Result(files, written, kept, bytes, slices, removed,
+    if (found == null || !found.complete()) {
+      requested.completed().write(fs, dir);
+    }
+    return new Result(files, written, rewritten, kept, bytes, slices, removed, surplus,
         (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Whether folder {@code out} has no manifest, or one of a run with these parameters. */
+  public static boolean madeWith(SparkSession spark, String out, long files, long samples,
+      long seed) throws IOException {
+    Path dir = new Path(out);
+    GenerateManifest found = GenerateManifest.read(
+        Stores.of(dir, spark.sparkContext().hadoopConfiguration()), dir);
+    return found == null
+        || found.differences(GenerateManifest.of(files, samples, seed, false)).isEmpty();
   }
 
   /**
@@ -88,17 +165,23 @@ public final class GenerateJob {
     private final String out;
     private final long seed;
     private final long samples;
+    private final boolean overwrite;
 
     GenerateEach(Broadcast<HadoopConf> conf, String out, long seed, long samples) {
+      this(conf, out, seed, samples, false);
+    }
+
+    GenerateEach(Broadcast<HadoopConf> conf, String out, long seed, long samples, boolean overwrite) {
       this.conf = conf;
       this.out = out;
       this.seed = seed;
       this.samples = samples;
+      this.overwrite = overwrite;
     }
 
     @Override
     public Iterator<GeneratedFile> call(Iterator<IndexRange> ranges) {
-      GenerateFile task = new GenerateFile(conf.value().get(), out, seed, samples);
+      GenerateFile task = new GenerateFile(conf.value().get(), out, seed, samples, overwrite);
       return new Iterator<>() {
         private long next;
         private long end;
@@ -129,25 +212,31 @@ public final class GenerateJob {
     private static final long serialVersionUID = 1L;
     private final GenerateEach each;
 
-    GenerateRanges(Broadcast<HadoopConf> conf, String out, long seed, long samples) {
-      this.each = new GenerateEach(conf, out, seed, samples);
+    GenerateRanges(Broadcast<HadoopConf> conf, String out, long seed, long samples,
+        boolean overwrite) {
+      this.each = new GenerateEach(conf, out, seed, samples, overwrite);
     }
 
     @Override
     public Iterator<PartitionCounts> call(Iterator<IndexRange> ranges) {
       long written = 0;
+      long rewritten = 0;
       long kept = 0;
       long bytes = 0;
       for (Iterator<GeneratedFile> files = each.call(ranges); files.hasNext(); ) {
         GeneratedFile file = files.next();
-        if (file.written()) {
-          written++;
-        } else {
+        if (!file.written()) {
           kept++;
+          continue;
+        }
+        if (file.otherBytes()) {
+          rewritten++;
+        } else {
+          written++;
         }
         bytes += file.bytes();
       }
-      return List.of(new PartitionCounts(written, kept, bytes)).iterator();
+      return List.of(new PartitionCounts(written, rewritten, kept, bytes)).iterator();
     }
   }
 }

@@ -160,7 +160,7 @@ public final class SparkEngine implements Engine {
     /**
      * The Hadoop configuration every run's tasks read, broadcast once a session: it does not
      * change between runs, and broadcasting it (sizing, serializing and storing its thousand
-     * properties) took some 20 ms of each run.
+     * properties) was a cost of every run (docs/performance.md).
      */
     private final Broadcast<HadoopConf> conf;
 

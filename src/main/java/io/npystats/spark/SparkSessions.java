@@ -72,8 +72,8 @@ public final class SparkSessions {
    * own work: executors registered (on a cluster they join after the session starts) and the
    * scheduler's first-job class loading done. Then resolves the local file system: the first
    * path resolved in a JVM makes Hadoop find every file system it has and read its XML
-   * configuration again (some 40 ms), a one-off cost of the process like Spark's own. Counted as
-   * start-up, never as work.
+   * configuration again, a one-off cost of the process like Spark's own (docs/performance.md).
+   * Counted as start-up, never as work.
    */
   public static void warmUp(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

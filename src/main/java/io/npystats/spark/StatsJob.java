@@ -36,9 +36,10 @@ public final class StatsJob {
    * @param jobSeconds listing the input, reading every file and merging the statistics: the
    *     work a numpy loop or a C reader also does, so the figure to compare with them
    * @param writeSeconds writing the {@code file_stats} table afterwards
+   * @param duplicatesDropped how many paths the input named again, and that got no second row
    */
   public record Result(String runId, RunTotals totals, int partitions, double startupSeconds,
-      double jobSeconds, double writeSeconds, String warehouse) {
+      double jobSeconds, double writeSeconds, String warehouse, int duplicatesDropped) {
     public double filesPerSecond() {
       return totals.files() / Math.max(jobSeconds, 1e-9);
     }
@@ -60,7 +61,8 @@ public final class StatsJob {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    List<String> paths = InputPaths.list(input, hadoop);
+    InputPaths.Listing listing = InputPaths.listing(input, hadoop);
+    List<String> paths = listing.files();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slices = partitions > 0 ? partitions : defaultPartitions(paths.size(), jsc.defaultParallelism());
     slices = Math.max(1, Math.min(slices, paths.size()));
@@ -70,7 +72,7 @@ public final class StatsJob {
     JavaRDD<FileSummary> summaries = jsc.parallelize(paths, slices)
         .mapPartitions(new SummarizePaths(conf))
         // Serialized: a deserialized cache sizes every partition by walking its objects with
-        // reflection, which cost a fifth of the tasks' time; a summary serializes in microseconds.
+        // reflection, a large share of the tasks' time; a summary serializes in microseconds.
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
       // Reads every file once and caches the summaries the write then uses. Partials merge in
@@ -86,7 +88,7 @@ public final class StatsJob {
       Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
       double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
       Result result = new Result(runId, totals, slices, startupSeconds, jobSeconds, writeSeconds,
-          warehouse);
+          warehouse, listing.duplicates());
       writeRunRow(spark, result, input, startedAt);
       return result;
     } finally {

@@ -13,9 +13,9 @@ import java.io.Serializable;
  * mean wherever the data do not drift. Where a chunk's own mean lies so far from that centre
  * that the one-pass sum of squares would lose more than one bit to cancellation, the chunk is
  * summarised again with two passes, and so is the rest of the stream. Min and max are compared
- * only in the few blocks of four whose squared deviations could hold a new extreme, which saves a
- * third of each pass. Merging partials, never averaging averages, is also how per-file results
- * combine into the overall statistics.
+ * only in the few blocks of four whose squared deviations could hold a new extreme, which saves
+ * much of each pass (docs/performance.md). Merging partials, never averaging averages, is also
+ * how per-file results combine into the overall statistics.
  *
  * <p>Like numpy: an empty stream has NaN for every statistic; a NaN anywhere makes everything
  * NaN; an infinity makes the mean infinite and the standard deviation NaN.
@@ -149,8 +149,8 @@ public final class StreamingStats implements Serializable {
       s1 += c + d;
       q0 += ab;
       q1 += cd;
-      // Comparing every value with min and max took a third of the loop. A value beyond them is
-      // further from the centre than they are, so its square alone reaches `reach`; a block is
+      // Comparing every value with min and max was a large share of the loop. A value beyond them
+      // is further from the centre than they are, so its square alone reaches `reach`; a block is
       // compared only when its squares do, a few blocks in a hundred for normal samples. NaN
       // compares false: its sum is NaN, and the callers deal with it.
       if (ab + cd >= reach) {

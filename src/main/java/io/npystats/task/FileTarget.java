@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
@@ -54,6 +55,8 @@ abstract class FileTarget {
 
   abstract WritableByteChannel create(String name) throws IOException;
 
+  abstract ReadableByteChannel open(String name) throws IOException;
+
   /** Renames {@code temp} to {@code target}, replacing whatever {@code target} held. */
   abstract void replace(String temp, String target) throws IOException;
 
@@ -81,7 +84,7 @@ abstract class FileTarget {
     long length(String name) {
       // java.io.File answers a missing file with false, where java.nio throws: in a new folder
       // every file is missing, and filling in each exception's stack trace, deep under Spark's
-      // task, took a tenth of generate's CPU time. A file it cannot see is written again, and
+      // task, was a real share of generate's CPU time. A file it cannot see is written again, and
       // any real trouble with the folder then surfaces from that write.
       File file = new File(dirFile, name);
       return file.isFile() ? file.length() : -1;
@@ -104,6 +107,11 @@ abstract class FileTarget {
       }
       return FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    @Override
+    ReadableByteChannel open(String name) throws IOException {
+      return FileChannel.open(dir.resolve(name), StandardOpenOption.READ);
     }
 
     @Override
@@ -141,6 +149,11 @@ abstract class FileTarget {
     @Override
     WritableByteChannel create(String name) throws IOException {
       return Channels.newChannel(fs.create(new Path(dir, name), true));
+    }
+
+    @Override
+    ReadableByteChannel open(String name) throws IOException {
+      return Channels.newChannel(fs.open(new Path(dir, name)));
     }
 
     @Override

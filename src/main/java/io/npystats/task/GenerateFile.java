@@ -5,8 +5,11 @@ import io.npystats.npy.NpyWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,7 +21,8 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Atomic and resumable: the bytes go to a hidden temporary name that is renamed into place
  * once complete, so the final name only ever holds a complete file. A file already there with
- * the right length is kept; any other is rewritten. Each attempt uses its own temporary name, so
+ * the right length is read back against the bytes it should hold, generated again, and kept only
+ * where they are the same; any other is rewritten. Each attempt uses its own temporary name, so
  * a retried or speculative task never writes into another's file. One instance per thread.
  */
 public final class GenerateFile {
@@ -32,13 +36,14 @@ public final class GenerateFile {
 
   static final String TEMP_PREFIX = ".file_";
   static final String TEMP_SUFFIX = ".tmp";
+  /** What {@link #fileName} gives, and nothing else: no sign, no leading zero, at most 18 digits. */
+  private static final Pattern GENERATED_NAME = Pattern.compile("file_(0|[1-9][0-9]{0,17})\\.npy");
   private static final int CHUNK = 16 * 1024;
   /**
    * Whole pages (see {@link NpyWriter}), and no more than 64 KiB: Linux sizes the page-cache
    * folios it allocates by the write, and larger folios need larger free blocks. On a VM with
-   * fragmented free memory those came from memory the host had taken back, and 2,000 files took
-   * 1.54 to 1.78 s with 256 KiB writes against 1.16 to 1.36 s with 64 KiB, 1.21 to 1.48 s with
-   * 128 KiB (3 runs each, alternating).
+   * fragmented free memory those came from memory the host had taken back, which made larger
+   * writes slower (docs/performance.md).
    */
   private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
@@ -47,9 +52,11 @@ public final class GenerateFile {
   private final long seed;
   private final long samples;
   private final long fileLength;
+  private final boolean overwrite;
   private final double[] values = new double[CHUNK];
   private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
   private FileTarget target;
+  private SameBytesChannel comparison;
   /**
    * Names this instance's temporaries: a retried or speculative task makes its own instance, so
    * two attempts at one file never share a temporary; one instance writes its files in turn.
@@ -57,6 +64,11 @@ public final class GenerateFile {
   private final String attempt = UUID.randomUUID().toString();
 
   public GenerateFile(Configuration conf, String dir, long seed, long samples) {
+    this(conf, dir, seed, samples, false);
+  }
+
+  /** @param overwrite whether every file is written, even one that already holds its bytes */
+  public GenerateFile(Configuration conf, String dir, long seed, long samples, boolean overwrite) {
     if (samples < 0) {
       throw new IllegalArgumentException("samples must not be negative: " + samples);
     }
@@ -65,6 +77,7 @@ public final class GenerateFile {
     this.seed = seed;
     this.samples = samples;
     this.fileLength = NpyWriter.fileLength(samples);
+    this.overwrite = overwrite;
   }
 
   public static String fileName(long index) {
@@ -76,7 +89,7 @@ public final class GenerateFile {
     return fileLength;
   }
 
-  /** Writes file {@code index}, or keeps it where a complete one is already there. */
+  /** Writes file {@code index}, or keeps it where the same bytes are already there. */
   public GeneratedFile apply(long index) {
     long start = System.nanoTime();
     String name = fileName(index);
@@ -85,22 +98,18 @@ public final class GenerateFile {
         target = FileTarget.of(dir, conf);
       }
       long expected = fileLength();
-      if (target.length(name) == expected) {
-        return new GeneratedFile(index, target.pathOf(name), false, expected, seconds(start));
+      boolean otherBytes = false;
+      if (!overwrite && target.length(name) == expected) {
+        if (holdsItsBytes(name, index)) {
+          return new GeneratedFile(index, target.pathOf(name), false, false, expected, seconds(start));
+        }
+        otherBytes = true;
       }
       String temp = TEMP_PREFIX + index + ".npy." + attempt + TEMP_SUFFIX;
       boolean renamed = false;
       try {
         try (WritableByteChannel out = target.create(temp)) {
-          NpyWriter writer = new NpyWriter(out, samples, writeBuffer);
-          NormalSamples random = NormalSamples.forFile(seed, index);
-          for (long done = 0; done < samples; ) {
-            int n = (int) Math.min(CHUNK, samples - done);
-            random.fill(values, n);
-            writer.write(values, n);
-            done += n;
-          }
-          writer.finish();
+          writeSamples(out, index);
         }
         // Another attempt at the same file writes the same bytes, so whichever lands last is right.
         target.replace(temp, name);
@@ -110,10 +119,43 @@ public final class GenerateFile {
           target.delete(temp);
         }
       }
-      return new GeneratedFile(index, target.pathOf(name), true, expected, seconds(start));
+      return new GeneratedFile(index, target.pathOf(name), true, otherBytes, expected, seconds(start));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not write " + new Path(dir, name) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeSamples(WritableByteChannel out, long index) throws IOException {
+    NpyWriter writer = new NpyWriter(out, samples, writeBuffer);
+    NormalSamples random = NormalSamples.forFile(seed, index);
+    for (long done = 0; done < samples; ) {
+      int n = (int) Math.min(CHUNK, samples - done);
+      random.fill(values, n);
+      writer.write(values, n);
+      done += n;
+    }
+    writer.finish();
+  }
+
+  /**
+   * Whether file {@code name} holds what file {@code index} would be written with: the bytes are
+   * generated again and compared as they come, so a file written with another seed, or damaged
+   * in place, is never kept for having the right length. Unlike a recorded checksum this needs
+   * nothing kept beside the files, so a killed run's folder is checked like any other; it costs
+   * the drawing again: checking 2,000 files took a quarter to two thirds of the time that writing
+   * them took just before (README, generate).
+   */
+  private boolean holdsItsBytes(String name, long index) throws IOException {
+    if (comparison == null) {
+      comparison = new SameBytesChannel(WRITE_BUFFER_BYTES);
+    }
+    try (ReadableByteChannel in = target.open(name)) {
+      comparison.reset(in);
+      writeSamples(comparison, index);
+      return comparison.atEnd();
+    } catch (SameBytesChannel.Differs e) {
+      return false;
     }
   }
 
@@ -124,6 +166,22 @@ public final class GenerateFile {
    * @return how many were removed
    */
   public static int removeTemporaries(String dir, Configuration conf) throws IOException {
+    return removeFiles(dir, conf, name -> name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX));
+  }
+
+  /**
+   * Deletes the generated files {@code file_{first}.npy} and up that {@code dir} holds: what a
+   * larger data set left in a folder now overwritten with fewer files. Call it before a run.
+   *
+   * @return how many were removed
+   */
+  public static int removeFilesFrom(long first, String dir, Configuration conf) throws IOException {
+    return removeFiles(dir, conf, name -> GENERATED_NAME.matcher(name).matches()
+        && Long.parseLong(name, 5, name.length() - 4, 10) >= first);
+  }
+
+  private static int removeFiles(String dir, Configuration conf, Predicate<String> names)
+      throws IOException {
     Path path = new Path(dir);
     FileSystem fs = Stores.of(path, conf);
     if (!fs.exists(path)) {
@@ -131,8 +189,7 @@ public final class GenerateFile {
     }
     int removed = 0;
     for (FileStatus status : fs.listStatus(path)) {
-      String name = status.getPath().getName();
-      if (status.isFile() && name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX)) {
+      if (status.isFile() && names.test(status.getPath().getName())) {
         fs.delete(status.getPath(), false);
         removed++;
       }

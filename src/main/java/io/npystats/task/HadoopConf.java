@@ -30,7 +30,7 @@ public final class HadoopConf implements Serializable {
   /**
    * Every property as a name and a value. Not Hadoop's own {@code Configuration.write}: that
    * gzips each property's list of sources (which file set it), a compressor set up a thousand
-   * times, which took about 30 ms of every job; the sources only explain a value, they never
+   * times, on every job (docs/performance.md); the sources only explain a value, they never
    * change it.
    */
   private void writeObject(ObjectOutputStream out) throws IOException {

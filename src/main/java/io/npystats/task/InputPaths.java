@@ -16,21 +16,46 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * Lists the files an input names, on the driver, as fully qualified paths in sorted order:
+ * Lists the files an input names, on the driver, as fully qualified paths in sorted order, each
+ * once:
  *
  * <ul>
- *   <li>a folder: every entry in it but folders and hidden ones (names starting with {@code .} or
- *       {@code _}), so that a broken link or a pipe still gets its row, with the reason;
- *   <li>a glob such as {@code data/files/file_1*.npy};
+ *   <li>a folder: every visible entry in it (hidden ones, whose names start with {@code .} or
+ *       {@code _}, are skipped) that is not a folder, and every visible folder whose name ends in
+ *       {@code .npy}: a broken link, a pipe or a folder named {@code x.npy} still gets its row,
+ *       with the reason, as it would named in a list. Local folders and those of other stores
+ *       (HDFS) select by the same rule;
+ *   <li>a glob such as {@code data/files/file_1*.npy}: its matches, selected by the same rule
+ *       (so {@code data/files/*} takes neither temporaries nor the generate manifest);
  *   <li>a {@code .npy} file: itself;
- *   <li>any other file: a list of paths, one a line ({@code #} comments and blank lines skipped,
- *       relative paths resolved beside the list).
+ *   <li>any other file: a list of paths, one a line ({@code #} comments and blank lines skipped),
+ *       a relative one resolved against the working directory, as a path given on the command
+ *       line is: {@code ls data/files/*.npy > chosen.txt} makes a list that works from where it
+ *       was made, wherever the list is kept.
  * </ul>
+ *
+ * <p>The input is a set of files: a path named twice (twice in a list, or in two spellings that
+ * qualify to the same path) is listed once, and {@link Listing#duplicates} says how many were
+ * dropped.
  */
 public final class InputPaths {
+  /**
+   * The files of an input.
+   *
+   * @param files fully qualified, sorted, each once
+   * @param duplicates how many more times the input named some of them
+   */
+  public record Listing(List<String> files, int duplicates) {}
+
   private InputPaths() {}
 
+  /** The files of {@code input}; see the class comment. */
   public static List<String> list(String input, Configuration conf) throws IOException {
+    return listing(input, conf).files();
+  }
+
+  /** The files of {@code input}, with how many duplicates were dropped. */
+  public static Listing listing(String input, Configuration conf) throws IOException {
     Path path = new Path(input);
     FileSystem fs = Stores.of(path, conf);
     List<String> files = new ArrayList<>();
@@ -38,7 +63,7 @@ public final class InputPaths {
       FileStatus[] matches = fs.globStatus(path);
       if (matches != null) {
         for (FileStatus status : matches) {
-          if (status.isFile()) {
+          if (isVisible(status.getPath().getName()) && isSelected(status)) {
             files.add(fs.makeQualified(status.getPath()).toString());
           }
         }
@@ -57,11 +82,11 @@ public final class InputPaths {
         listLocal(raw, fs.makeQualified(path), files);
       } else if (status.isDirectory()) {
         for (FileStatus child : fs.listStatus(path)) {
-          if (!child.isDirectory() && isVisible(child.getPath().getName())) {
+          if (isVisible(child.getPath().getName()) && isSelected(child)) {
             files.add(fs.makeQualified(child.getPath()).toString());
           }
         }
-      } else if (path.getName().endsWith(".npy")) {
+      } else if (isNpyName(path.getName())) {
         files.add(fs.makeQualified(path).toString());
       } else {
         files.addAll(readList(fs, fs.makeQualified(path), conf));
@@ -71,7 +96,24 @@ public final class InputPaths {
       throw new FileNotFoundException("input " + input + " holds no files");
     }
     files.sort(null);
-    return files;
+    int distinct = 0;
+    for (String file : files) {
+      if (distinct == 0 || !file.equals(files.get(distinct - 1))) {
+        files.set(distinct++, file);
+      }
+    }
+    int duplicates = files.size() - distinct;
+    files.subList(distinct, files.size()).clear();
+    return new Listing(files, duplicates);
+  }
+
+  /** A folder is taken only where its name says it is meant as a {@code .npy} file. */
+  private static boolean isSelected(FileStatus status) {
+    return !status.isDirectory() || isNpyName(status.getPath().getName());
+  }
+
+  private static boolean isNpyName(String name) {
+    return name.endsWith(".npy");
   }
 
   /**
@@ -86,7 +128,7 @@ public final class InputPaths {
     try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(fs.pathToFile(dir).toPath())) {
       for (java.nio.file.Path entry : entries) {
         String name = entry.getFileName().toString();
-        if (isVisible(name) && !Files.isDirectory(entry)) {
+        if (isVisible(name) && (isNpyName(name) || !Files.isDirectory(entry))) {
           files.add(prefix + name);
         }
       }
@@ -98,6 +140,11 @@ public final class InputPaths {
     return !name.startsWith(".") && !name.startsWith("_");
   }
 
+  /**
+   * The paths a list names. A relative one is qualified by the file system it names, as
+   * {@link Stores#qualify} does a path given on the command line: against the working directory
+   * of the default file system, not the list's folder.
+   */
   private static List<String> readList(FileSystem fs, Path list, Configuration conf)
       throws IOException {
     List<String> files = new ArrayList<>();
@@ -109,10 +156,7 @@ public final class InputPaths {
         if (entry.isEmpty() || entry.startsWith("#")) {
           continue;
         }
-        Path p = new Path(entry);
-        Path resolved = p.isAbsolute() || p.toUri().getScheme() != null
-            ? p : new Path(list.getParent(), entry);
-        files.add(Stores.of(resolved, conf).makeQualified(resolved).toString());
+        files.add(Stores.qualify(entry, conf));
       }
     }
     return files;

@@ -48,6 +48,7 @@ class CompareCommandTest {
         "--workers", "1,0");
     assertUsage("--repeats must be between 1 and 100, got 0", "compare", "--files", "3",
         "--repeats", "0");
+    assertUsage("--files must be between 1 and 10,000,000, got 0", "compare", "--files", "30,0");
   }
 
   @Test
@@ -63,7 +64,7 @@ class CompareCommandTest {
         .contains("input: 6 files of 2,000 samples in " + tmp.resolve("work").resolve("files-6x2000-seed42")
             + " (written once, then kept)")
         .containsPattern("(?m)^stats    threads             2  start-up \\d+\\.\\d\\d s, warm-up"
-            + " \\d+\\.\\d\\d s, run \\d+\\.\\d\\d s \\([\\d,]+ files/s\\)$")
+            + " \\d+\\.\\d\\d s(, run \\d+\\.\\d\\d s \\([\\d,]+ files/s\\)){3}$")
         .contains("stats, 6 files (0.1 MB) in " + tmp.resolve("work").resolve("files-6x2000-seed42") + ":\n"
             + "engine           workers  files  wall s  start-up s  work s")
         .containsPattern("(?m)^thread-per-file        6      6 ")
@@ -74,7 +75,7 @@ class CompareCommandTest {
         .contains("report: " + report.resolve("report.md"));
     BufferedImage chart = ImageIO.read(report.resolve("compare-stats.png").toFile());
     assertThat(chart.getWidth()).isEqualTo(960);
-    assertThat(chart.getHeight()).isEqualTo(600);
+    assertThat(chart.getHeight()).isEqualTo(900);
     assertThat(Files.readString(report.resolve("report.md")))
         .contains("| processes | 2 | 6 |").contains("- **processes**: W child JVMs share nothing");
 
@@ -83,8 +84,8 @@ class CompareCommandTest {
             + " FROM benchmarks WHERE run_id = 'cli-1' GROUP BY engine, workers ORDER BY engine, workers");
     assertThat(sql.code()).as(sql.err()).isZero();
     assertThat(sql.out().lines().toList()).containsExactly("engine,workers,runs,warmups,files",
-        "processes,1,2,1,6", "processes,2,2,1,6", "sequential,1,2,1,6", "thread-per-file,6,2,1,6",
-        "threads,1,2,1,6", "threads,2,2,1,6");
+        "processes,1,4,1,6", "processes,2,4,1,6", "sequential,1,4,1,6", "thread-per-file,6,4,1,6",
+        "threads,1,4,1,6", "threads,2,4,1,6");
 
     CliRun again = run("compare", "--files", "6", "--samples", "2000", "--workers", "2",
         "--engines", "threads", "--work", tmp.resolve("work").toString(), "--warehouse", warehouse,
@@ -92,7 +93,33 @@ class CompareCommandTest {
     assertThat(again.code()).as(again.err()).isZero();
     CliRun history = run("sql", "--warehouse", warehouse, "--format", "csv",
         "SELECT run_id, count(*) AS rows FROM benchmarks GROUP BY run_id ORDER BY run_id");
-    assertThat(history.out().lines().toList()).containsExactly("run_id,rows", "cli-1,12", "cli-2,6");
+    assertThat(history.out().lines().toList()).containsExactly("run_id,rows", "cli-1,24", "cli-2,6");
+  }
+
+  @Test
+  void aSweepRunsEveryEngineOnTheFirstFilesOfOneFolder() throws Exception {
+    SharedSpark.spark();
+    Path report = tmp.resolve("report");
+    CliRun o = run("compare", "--files", "6,3", "--samples", "2000", "--workers", "2",
+        "--engines", "threads", "--repeats", "1", "--work", tmp.resolve("work").toString(),
+        "--warehouse", tmp.resolve("warehouse").toString(), "--report", report.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    Path folder = tmp.resolve("work").resolve("files-6x2000-seed42");
+    assertThat(o.out())
+        .contains("input: 6 files of 2,000 samples in " + folder + " (written once, then kept)")
+        .containsPattern("(?m)^stats    threads             2         3 files  start-up ")
+        .containsPattern("(?m)^stats    threads             2         6 files  start-up ")
+        .contains("stats, 3 and 6 files (0.1 MB for 6) in " + folder + ":\n")
+        .containsPattern("(?m)^threads +2 +3 ")
+        .containsPattern("(?m)^threads +2 +6 ")
+        .containsPattern("(?m)^warning: stats: under 0\\.1 s of work, too short to trust .*, threads"
+            + " \\(2 workers\\) on 3 files \\(0\\.\\d{3} s\\), threads \\(2 workers\\) on 6 files");
+    assertThat(Files.list(tmp.resolve("work")).map(p -> p.getFileName().toString()))
+        .containsExactly("files-6x2000-seed42");
+    assertThat(Files.readString(report.resolve("report.md")))
+        .contains("![stats: work rate and wall time against files](compare-stats.png)")
+        .contains("First to finish at each size: 3 files, ")
+        .containsOnlyOnce("- threads with 2 workers: 2 pool threads\n");
   }
 
   @Test
@@ -110,7 +137,7 @@ class CompareCommandTest {
   @Test
   void sparkLocalAndBothPhasesAgreeWithTheOthers() throws Exception {
     String warehouse = tmp.resolve("warehouse").toString();
-    Comparison.Settings settings = new Comparison.Settings(null, 5, 1_500, 9, List.of(2),
+    Comparison.Settings settings = new Comparison.Settings(null, List.of(5L), 1_500, 9, List.of(2),
         List.of("threads", "spark"), EnumSet.of(Phase.GENERATE, Phase.STATS), 1, warehouse,
         tmp.resolve("report"), tmp.resolve("work").toString(), "both-1", null,
         Map.of("spark.ui.enabled", "false", "spark.driver.host", "127.0.0.1",

@@ -76,16 +76,42 @@ class HdfsCommandsTest {
     for (FileStatus status : fs.listStatus(new org.apache.hadoop.fs.Path(files))) {
       String name = status.getPath().getName();
       names.add(name);
+      if (name.startsWith("_")) {
+        continue; // the manifest, checked below
+      }
       try (InputStream in = fs.open(status.getPath())) {
         assertThat(in.readAllBytes()).as(name).isEqualTo(Files.readAllBytes(local.resolve(name)));
       }
     }
     assertThat(names).containsExactlyInAnyOrder("file_0.npy", "file_1.npy", "file_2.npy", "file_3.npy",
-        "file_4.npy", "file_5.npy");
+        "file_4.npy", "file_5.npy", "_npystats_generate.json");
+    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(files, "_npystats_generate.json"))) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("\"seed\" : 11,").contains("\"complete\" : true");
+    }
+
+    // A file of the right length with another file's bytes is read back, found out and rewritten.
+    org.apache.hadoop.fs.Path second = new org.apache.hadoop.fs.Path(files, "file_2.npy");
+    byte[] secondBytes;
+    try (InputStream in = fs.open(second)) {
+      secondBytes = in.readAllBytes();
+    }
+    try (var out = fs.create(second, true)) {
+      out.write(Files.readAllBytes(local.resolve("file_1.npy")));
+    }
 
     CliRun again = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "11");
     assertThat(again.code()).as(again.err()).isZero();
-    assertThat(again.out()).contains("(0 written, 6 already complete)");
+    assertThat(again.out()).contains("(0 written, 5 already complete, 1 rewritten that had the right"
+        + " length but other bytes)");
+    try (InputStream in = fs.open(second)) {
+      assertThat(in.readAllBytes()).isEqualTo(secondBytes);
+    }
+
+    CliRun reseeded = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "12");
+    assertThat(reseeded.code()).isEqualTo(Main.USAGE);
+    assertThat(reseeded.err()).startsWith("error: " + files
+        + " was generated with --seed 11, not 12; add --overwrite to replace it\n");
 
     CliRun stats = run("stats", "--in", files, "--warehouse", warehouse, "--run-id", "on-hdfs");
     assertThat(stats.code()).as(stats.err()).isZero();
@@ -104,7 +130,7 @@ class HdfsCommandsTest {
     }
     assertThat(sql.out().lines()).containsExactlyElementsOf(expected);
 
-    CliRun runs = run("sql", "--warehouse", warehouse, "--format", "json",
+    CliRun runs = run("sql", "--warehouse", warehouse, "--format", "jsonl",
         "SELECT run_id, input, files, failed FROM runs");
     assertThat(runs.out().strip()).isEqualTo(
         "{\"run_id\":\"on-hdfs\",\"input\":\"" + files + "\",\"files\":6,\"failed\":0}");
@@ -116,10 +142,15 @@ class HdfsCommandsTest {
     try (var out = fs.create(new org.apache.hadoop.fs.Path(dir + "/half.npy"))) {
       out.write(Files.readAllBytes(io.npystats.testing.Fixtures.dir().resolve("truncated_data.npy")));
     }
+    // Selected by the rule a local folder follows: a folder named like a .npy file gets its row.
+    fs.mkdirs(new org.apache.hadoop.fs.Path(dir + "/x.npy"));
+    fs.mkdirs(new org.apache.hadoop.fs.Path(dir + "/sub"));
     CliRun stats = run("stats", "--in", dir, "--warehouse", hdfs + "/broken-warehouse",
         "--run-id", "broken");
     assertThat(stats.code()).isEqualTo(Main.FAILED);
-    assertThat(stats.err()).contains("1 file(s) refused; each has a row with status 'error':")
-        .contains(dir + "/half.npy: data shorter than the shape needs");
+    assertThat(stats.out()).contains("stats: 2 files (0 ok, 2 failed)");
+    assertThat(stats.err()).contains("2 file(s) refused; each has a row with status 'error':")
+        .contains(dir + "/half.npy: data shorter than the shape needs")
+        .contains(dir + "/x.npy: is a directory, not a .npy file");
   }
 }

@@ -42,7 +42,7 @@ class ChildProtocolTest {
   @Test
   void generatedFilesCross() throws Exception {
     GenerateWork work = new GenerateWork("/d", 1, 10, 40, 2);
-    GeneratedFile g = new GeneratedFile(41, "/d/file_41.npy", true, 208, 0.5);
+    GeneratedFile g = new GeneratedFile(41, "/d/file_41.npy", true, false, 208, 0.5);
     assertThat(ChildProtocol.parseResult(work, 1, ChildProtocol.result(1, g))).isEqualTo(g);
     assertThatThrownBy(() -> ChildProtocol.parseResult(work, 0, ChildProtocol.result(0, g)))
         .isInstanceOf(ChildProtocol.ProtocolException.class)

@@ -1,12 +1,15 @@
 package io.npystats.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.npystats.testing.SharedSpark;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -47,10 +50,104 @@ class GenerateJobTest {
   }
 
   @Test
-  void writesNumpysLayoutWithNoSideFiles() throws IOException {
+  void writesNumpysLayoutWithOnlyAHiddenManifestBeside() throws IOException {
     List<String> names = names(reference);
-    assertThat(names).hasSize(FILES).contains("file_0.npy", "file_22.npy");
+    assertThat(names).hasSize(FILES + 1).contains("file_0.npy", "file_22.npy", GenerateManifest.NAME);
     assertThat(Files.size(reference.resolve("file_0.npy"))).isEqualTo(128 + 8L * SAMPLES);
+    assertThat(Files.readString(reference.resolve(GenerateManifest.NAME))).isEqualTo("""
+        {
+          "manifest" : 1,
+          "files" : 23,
+          "samples" : 5000,
+          "seed" : 2024,
+          "generator" : "Xoroshiro128PlusPlus seeded by SplitMix64(seed, index), java.util.random nextGaussian",
+          "format" : "npy 1.0, <f8, shape (samples,), header padded to 64 bytes",
+          "complete" : true
+        }
+        """);
+  }
+
+  static Path copyOfReference(String name) throws IOException {
+    Path copy = tmp.resolve(name);
+    Files.createDirectories(copy);
+    for (String file : names(reference)) {
+      Files.copy(reference.resolve(file), copy.resolve(file));
+    }
+    return copy;
+  }
+
+  @Test
+  void aRunWithOtherParametersIsRefusedBeforeAnythingIsTouched() throws IOException {
+    Path dir = copyOfReference("other-seed");
+    Files.write(dir.resolve(".file_3.npy.0f1e2d3c.tmp"), new byte[10]);
+    FileTime before = Files.getLastModifiedTime(dir.resolve("file_0.npy"));
+
+    assertThatThrownBy(() -> GenerateJob.run(spark, dir.toString(), FILES, SAMPLES, 7, 2))
+        .isInstanceOf(GenerateJob.OtherParametersException.class)
+        .hasMessage(dir + " was generated with seed 2024, not 7");
+    assertThatThrownBy(() -> GenerateJob.run(spark, dir.toString(), 30, 100, SEED, 2))
+        .isInstanceOf(GenerateJob.OtherParametersException.class)
+        .hasMessage(dir + " was generated with samples 5000, not 100 and files 23, not 30");
+
+    // Not even the leftover temporary went: the refusal came first.
+    assertThat(names(dir)).contains(".file_3.npy.0f1e2d3c.tmp");
+    assertThat(Files.getLastModifiedTime(dir.resolve("file_0.npy"))).isEqualTo(before);
+    Files.delete(dir.resolve(".file_3.npy.0f1e2d3c.tmp"));
+    assertSameFolder(dir, reference);
+  }
+
+  @Test
+  void aManifestThisVersionCannotReadStopsTheRunUnlessOverwriting() throws IOException {
+    Path dir = copyOfReference("newer-manifest");
+    Path manifest = dir.resolve(GenerateManifest.NAME);
+    Files.writeString(manifest, "{\"manifest\": 2, \"files\": 23}");
+    assertThatThrownBy(() -> GenerateJob.run(spark, dir.toString(), FILES, SAMPLES, SEED, 2))
+        .isInstanceOf(IOException.class)
+        .hasMessage(dir.resolve(GenerateManifest.NAME) + " is not a manifest this version can"
+            + " read: expected \"manifest\": 1, found 2");
+
+    GenerateJob.Result r = GenerateJob.run(spark, dir.toString(), FILES, SAMPLES, SEED, 2, null, true);
+    assertThat(r.written()).isEqualTo(FILES);
+    assertSameFolder(dir, reference);
+  }
+
+  @Test
+  void overwritingRewritesEveryFileAndTheManifest() throws IOException {
+    Path dir = copyOfReference("overwritten");
+    GenerateJob.Result r = GenerateJob.run(spark, dir.toString(), 20, SAMPLES, 7, 3, null, true);
+    assertThat(r.written()).isEqualTo(20);
+    assertThat(r.kept()).isZero();
+    assertThat(r.surplusRemoved()).isEqualTo(3);
+
+    Path fresh = tmp.resolve("seed-7");
+    GenerateJob.run(spark, fresh.toString(), 20, SAMPLES, 7, 1);
+    assertSameFolder(dir, fresh);
+    assertThat(Files.readString(dir.resolve(GenerateManifest.NAME))).contains("\"seed\" : 7,");
+
+    // Every file, even one that already held its bytes.
+    GenerateJob.Result again = GenerateJob.run(spark, dir.toString(), 20, SAMPLES, 7, 3, null, true);
+    assertThat(again.written()).isEqualTo(20);
+  }
+
+  @Test
+  void aFileOfTheRightLengthWithOtherBytesIsRewritten() throws IOException {
+    Path dir = copyOfReference("other-bytes");
+    // Another file's bytes, and one byte changed near the end of a third: lengths all right.
+    Files.copy(dir.resolve("file_1.npy"), dir.resolve("file_2.npy"), StandardCopyOption.REPLACE_EXISTING);
+    try (RandomAccessFile damaged = new RandomAccessFile(dir.resolve("file_9.npy").toFile(), "rw")) {
+      damaged.seek(damaged.length() - 3);
+      int b = damaged.read();
+      damaged.seek(damaged.length() - 3);
+      damaged.write(b ^ 1);
+    }
+
+    GenerateJob.Result r = GenerateJob.run(spark, dir.toString(), FILES, SAMPLES, SEED, 4);
+
+    assertThat(r.rewritten()).isEqualTo(2);
+    assertThat(r.written()).isZero();
+    assertThat(r.kept()).isEqualTo(FILES - 2);
+    assertThat(r.bytesWritten()).isEqualTo(2 * (128 + 8L * SAMPLES));
+    assertSameFolder(dir, reference);
   }
 
   @Test
@@ -73,11 +170,17 @@ class GenerateJobTest {
     try (RandomAccessFile half = new RandomAccessFile(dir.resolve("file_5.npy").toFile(), "rw")) {
       half.setLength(3000);
     }
+    // The manifest as the killed run left it, written before its first file, and one file that a
+    // writer other than this one left with the right length but zeros.
+    Path manifest = dir.resolve(GenerateManifest.NAME);
+    Files.writeString(manifest, Files.readString(manifest).replace("\"complete\" : true", "\"complete\" : false"));
+    Files.write(dir.resolve("file_6.npy"), new byte[128 + 8 * SAMPLES]);
 
     GenerateJob.Result resumed = GenerateJob.run(spark, dir.toString(), FILES, SAMPLES, SEED, 5);
 
     assertThat(resumed.written()).isEqualTo(3);
-    assertThat(resumed.kept()).isEqualTo(FILES - 3);
+    assertThat(resumed.rewritten()).isEqualTo(1);
+    assertThat(resumed.kept()).isEqualTo(FILES - 4);
     assertThat(resumed.temporariesRemoved()).isEqualTo(1);
     assertSameFolder(dir, reference);
   }

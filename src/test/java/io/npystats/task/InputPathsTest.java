@@ -67,10 +67,34 @@ class InputPathsTest {
   }
 
   @Test
-  void aListFileNamesPathsBesideIt() throws Exception {
+  void aListFileResolvesRelativePathsAgainstTheWorkingDirectory() throws Exception {
     Path list = dir.resolve("paths.txt");
-    Files.writeString(list, "# chosen files\nfile_2.npy\n\n" + dir.resolve("file_1.npy") + "\n");
-    assertThat(InputPaths.list(list.toString(), conf)).containsExactly(uri("file_1.npy"), uri("file_2.npy"));
+    Files.writeString(list, "# chosen files\ndata/file_2.npy\n\n" + dir.resolve("file_1.npy") + "\n");
+    // As ls or find would have written it from the working directory, not from the list's folder.
+    String workingDir = Path.of(System.getProperty("user.dir")).toAbsolutePath().toString();
+    assertThat(InputPaths.list(list.toString(), conf))
+        .containsExactlyInAnyOrder("file:" + workingDir + "/data/file_2.npy", uri("file_1.npy"));
+  }
+
+  @Test
+  void aPathNamedTwiceIsListedOnce() throws Exception {
+    Path list = dir.resolve("paths.txt");
+    Files.writeString(list, dir.resolve("file_2.npy") + "\n" + uri("file_2.npy") + "\n"
+        + dir.resolve("sub/../file_2.npy") + "\n" + dir.resolve("file_1.npy") + "\n");
+    InputPaths.Listing listing = InputPaths.listing(list.toString(), conf);
+    assertThat(listing.files()).containsExactly(uri("file_1.npy"), uri("file_2.npy"));
+    assertThat(listing.duplicates()).isEqualTo(2);
+    assertThat(InputPaths.listing(dir.toString(), conf).duplicates()).isZero();
+  }
+
+  @Test
+  void aFolderNamedLikeANpyFileIsListedSoThatItGetsARow() throws Exception {
+    Files.createDirectories(dir.resolve("x.npy"));
+    Files.createDirectories(dir.resolve(".hidden.npy"));
+    assertThat(InputPaths.list(dir.toString(), conf)).containsExactly(
+        uri("file_1.npy"), uri("file_10.npy"), uri("file_2.npy"), uri("notes.txt"), uri("x.npy"));
+    assertThat(InputPaths.list(dir + "/*", conf)).containsExactly(
+        uri("file_1.npy"), uri("file_10.npy"), uri("file_2.npy"), uri("notes.txt"), uri("x.npy"));
   }
 
   @Test

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,7 @@ public final class ChildJvm {
   private final List<String> command = new ArrayList<>();
   private final Path log;
   private Path workDir;
+  private final Map<String, String> environment = new LinkedHashMap<>();
 
   private ChildJvm(Path log, String heap) {
     this.log = log;
@@ -57,6 +60,12 @@ public final class ChildJvm {
     return this;
   }
 
+  /** An environment variable of the child, beside this JVM's own. */
+  public ChildJvm env(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
   /** Starts {@code mainClass} with {@code args}. */
   public Process main(String mainClass, String... args) throws IOException {
     List<String> full = new ArrayList<>(command);
@@ -69,6 +78,7 @@ public final class ChildJvm {
     if (workDir != null) {
       builder.directory(workDir.toFile());
     }
+    builder.environment().putAll(environment);
     return builder.start();
   }
 
