@@ -6,26 +6,28 @@
 #   ./submit.sh generate --out data/t1 --files 10    one command in local mode on all cores
 #   ./submit.sh --master spark://127.0.0.1:7077 --executor-memory 1g stats --in data/t1
 #   ./submit.sh cluster start|stop|status ...        a local standalone cluster (scripts/cluster.sh)
+#   ./submit.sh --help                               the commands and the Spark options
 #   ./submit.sh COMMAND --help                       a command's own help
 #
 # SPARK_OPTIONS are spark-submit's: --master, --conf k=v, --driver-memory, --executor-memory, ...
 # The master defaults to local[*,4]: all cores, and a failed task is tried up to 4 times, as on a
 # cluster. The driver gets 2g unless --driver-memory says otherwise. Spark runs from
 # $SPARK_HOME/bin/spark-submit or a spark-submit on PATH, otherwise from the jars Maven put in
-# target/lib. The jar is rebuilt first when anything in src/main or pom.xml is newer.
+# target/lib. The jar is rebuilt first when anything in src/main or pom.xml is newer. The command
+# line is checked (io.npystats.cli.Submit) before any of Spark loads, so a typo answers at once.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JAR=$ROOT/target/npystats-0.1.0.jar
 
-usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
-
 build_if_stale() {
   if [[ ! -f $JAR || ! -d $ROOT/target/lib ||
         -n $(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit) ]]; then
     echo "submit.sh: building $JAR" >&2
-    # Maven's output, escape codes included, goes to stderr: stdout is the application's alone.
-    (cd "$ROOT" && mvn -q -B -DskipTests package >&2) || exit 1
+    # Maven's output goes to stderr, without colours: stdout is the application's alone. Maven 3.8
+    # writes colour resets even in batch mode with colours off, hence the filter.
+    (cd "$ROOT" && mvn -q -B --no-transfer-progress -Dstyle.color=never -DskipTests package 2>&1 |
+      sed -u $'s/\e\\[[0-9;]*m//g' >&2) || exit 1
   fi
 }
 
@@ -38,9 +40,11 @@ fi
 master='local[*,4]' driver_memory=2g spark_options=()
 while [[ $# -gt 0 && $1 == -* ]]; do
   case $1 in
-    -h|--help) usage; exit 0 ;;
-    -v|--verbose|--supervise|--load-spark-defaults|--version|--*=*) n=1 ;;
-    *) n=2; [[ $# -ge 2 ]] || { echo "submit.sh: $1 needs a value" >&2; exit 2; } ;;
+    -h|--help|--version) break ;; # answered by the application, as a command would be
+    -v|--verbose|--supervise|--load-spark-defaults|--*=*) n=1 ;;
+    *) n=2
+       [[ $# -ge 2 ]] || { echo "error: '$1' is a Spark option without its value, or no Spark option;" \
+                                "Try './submit.sh --help' for the commands and Spark options." >&2; exit 2; } ;;
   esac
   case $1 in
     --master) master=$2 ;;
@@ -69,6 +73,9 @@ if [[ $master == spark://127.0.0.1* || $master == spark://localhost* ]] && [[ -f
   spark_options=(--properties-file "$cluster_conf" --load-spark-defaults "${spark_options[@]}")
 fi
 
+# Spark's progress bar is for a person watching; in a file it would be lines of escape codes.
+[[ -t 2 ]] || spark_options=(--conf spark.ui.showConsoleProgress=false "${spark_options[@]}")
+
 # stats and sql run in a JVM that compiles with C1 alone. Their per-file kernel is bound by memory
 # bandwidth, and C1's code keeps up with it; C2 would spend a core compiling Spark's code while
 # the tasks wait for it (docs/performance.md). generate needs C2 for drawing the samples, so
@@ -84,8 +91,9 @@ if [[ ${NPYSTATS_JIT:-} != default ]]; then
       jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]}") ;;
     generate|compare)
       directives=$ROOT/conf/compiler-directives.json
-      # The JVM reports the directives it read on its own output, which goes to stderr here.
-      driver_java_options=(-XX:+UnlockDiagnosticVMOptions -XX:+DisplayVMOutputToStderr
+      # The JVM's own output would say "2 compiler directives added" on every run; a directives
+      # file it cannot parse still stops it, with an error.
+      driver_java_options=(-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput
                            "-XX:CompilerDirectivesFile=$directives")
       # Spark splits these options as a shell would, so the path is quoted for a root with spaces.
       jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]:0:2} '${driver_java_options[2]}'") ;;
@@ -97,7 +105,23 @@ submit_args=(--master "$master" --driver-memory "$driver_memory" --class io.npys
 
 spark_submit=${SPARK_HOME:+$SPARK_HOME/bin/spark-submit}
 [[ -x ${spark_submit:-} ]] || spark_submit=$(command -v spark-submit || true)
+read -ra java_opens < <(sed -n 's|.*<spark.java.opens>\(.*\)</spark.java.opens>.*|\1|p' "$ROOT/pom.xml")
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# Checks the command line in a JVM of its own, light (no Spark), and ends this script unless the
+# command is to run: with help or the version printed (the check's exit code 3), or with 2.
+check_first() {
+  local status=0
+  "$java" -cp "$1" io.npystats.cli.Submit --check "${submit_args[@]}" || status=$?
+  case $status in
+    0) ;;
+    3) exit 0 ;;
+    *) exit "$status" ;;
+  esac
+}
+
 if [[ -n $spark_submit ]]; then
+  # The installation's spark-submit starts two JVMs before the application's.
+  check_first "$JAR:$(dirname "$(dirname "$spark_submit")")/jars/*"
   exec "$spark_submit" "${submit_args[@]}"
 fi
 
@@ -105,8 +129,6 @@ fi
 # its own heap, so the driver memory becomes -Xmx here; Java 17 needs the opens Spark relies on.
 # Spark finds conf/spark-defaults.conf through SPARK_CONF_DIR and log4j2 through its property, so
 # the class path holds jars only (plus HADOOP_CONF_DIR, where set, for Hadoop's XML files).
-read -ra java_opens < <(sed -n 's|.*<spark.java.opens>\(.*\)</spark.java.opens>.*|\1|p' "$ROOT/pom.xml")
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 class_path=$JAR:$ROOT/target/lib/*
 [[ -z ${HADOOP_CONF_DIR:-} ]] || class_path=$class_path:$HADOOP_CONF_DIR
 
@@ -114,7 +136,13 @@ class_path=$JAR:$ROOT/target/lib/*
 # Parquet: some 20,000) into an archive under target/cds, and later runs of that command map
 # them in instead of finding, parsing and verifying them again, which shortens the start-up and
 # the table write (docs/performance.md). The archive belongs to this build and this JVM; a
-# rebuilt jar records a new one. NPYSTATS_CDS=off runs without.
+# rebuilt jar records a new one. Only a run that did the command's work and succeeded records:
+# help, a wrong option or a failed run loads a fraction of the classes, and an archive of those
+# made later runs slower than none. So a run that would record checks its command line first, in
+# a light JVM of its own, and keeps its archive only when it ends with 0. Beside the archive, a
+# note of its size and class path says that it came whole from such a run, for this class path
+# (the JVM ignores, silently, an archive of another: a checkout moved elsewhere); an archive
+# without a note that matches is recorded again. NPYSTATS_CDS=off runs without.
 cds_options=() archive='' recording=''
 case ${NPYSTATS_CDS:-on}:$1 in
   off:*) ;;
@@ -122,13 +150,12 @@ case ${NPYSTATS_CDS:-on}:$1 in
     java_path=$(command -v "$java" || true)
     java_key=$(printf '%s' "$(readlink -f "$java_path" 2>/dev/null || printf '%s' "$java_path")" | cksum | cut -d' ' -f1)
     archive=$ROOT/target/cds/$1-$java_key.jsa
-    if [[ -f $archive && $archive -nt $JAR && -z ${HADOOP_CONF_DIR:-} ]]; then
+    if [[ -f $archive && $archive -nt $JAR && -z ${HADOOP_CONF_DIR:-} &&
+          $(cat "$archive.recorded" 2>/dev/null) == "$(wc -c < "$archive") $class_path" ]]; then
       cds_options=("-XX:SharedArchiveFile=$archive")
     elif [[ -z ${HADOOP_CONF_DIR:-} ]] && mkdir -p "$ROOT/target/cds" 2>/dev/null && [[ -w $ROOT/target/cds ]]; then
       recording=$archive.$$.tmp
       cds_options=("-XX:ArchiveClassesAtExit=$recording")
-      echo "submit.sh: this first $1 run of the build also records the classes it loads, so that" \
-           "later ones start faster ($archive)" >&2
     fi
     # The JVM's own notes on the archive (classes it cannot share, say) would mix into stdout.
     cds_options+=(-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds=off:stderr -Xlog:cds+dynamic=off:stderr)
@@ -137,17 +164,22 @@ esac
 
 command=("$java" "${java_opens[@]}" "${driver_java_options[@]}" "${cds_options[@]}"
          "-Xmx${driver_memory%[bB]}" "-Dlog4j2.configurationFile=$SPARK_CONF_DIR/log4j2.properties"
-         -cp "$class_path" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}")
+         -cp "$class_path" io.npystats.cli.Submit "${submit_args[@]}")
 if [[ -z $recording ]]; then
   exec "${command[@]}"
 fi
+check_first "$class_path"
+echo "submit.sh: this first $1 run of the build also records the classes it loads, so that later" \
+     "ones start faster ($archive)" >&2
 trap 'rm -f "$recording"' EXIT # an interrupted recording leaves no temporary behind
 status=0
 "${command[@]}" || status=$?
-# A run killed part way leaves no archive, or half of one: keep only what a finished run wrote.
-if [[ $status -lt 128 && -s $recording ]]; then
-  rm -f "$ROOT/target/cds/$1-"*.jsa
+# Keep only what a run that succeeded wrote: a killed one leaves none or half of one, and a failed
+# or refused one (exit 1 or 2) may have stopped before most of the command's classes loaded.
+if [[ $status -eq 0 && -s $recording ]]; then
+  rm -f "$ROOT/target/cds/$1-"*.jsa "$ROOT/target/cds/$1-"*.jsa.recorded
   mv -f "$recording" "$archive"
+  echo "$(wc -c < "$archive") $class_path" > "$archive.recorded"
 else
   rm -f "$recording"
 fi

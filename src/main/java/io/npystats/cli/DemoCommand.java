@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     description = "The whole story on a small data set under data/: generate, then stats, then"
         + " compare every engine on the first tenth of the files and on all of them, then show"
         + " where the tables, the chart and the report are and how to query them.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, Checked {
   @Spec CommandSpec spec;
 
   /**
@@ -36,9 +36,14 @@ final class DemoCommand implements Callable<Integer> {
   long samples = Defaults.SAMPLES;
 
   @Override
-  public Integer call() throws Exception {
+  public void check() {
     Checks.inRange(spec, "--files", files, 1, 1_000_000);
     Checks.inRange(spec, "--samples", samples, 0, 10_000_000);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
     PrintWriter w = spec.commandLine().getOut();
     String dir = Defaults.dataDir().resolve("demo-files").toString();
     String warehouse = Defaults.warehouse();

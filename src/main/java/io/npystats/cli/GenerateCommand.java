@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
       "  ./submit.sh generate --out data/files --files 2000 --samples 100000 --seed 7 --overwrite",
       "  ./submit.sh --master spark://127.0.0.1:7077 generate --out hdfs://nn:8020/npy --files 100000"
     })
-final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand implements Callable<Integer>, Checked {
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Folder to write (default: data/files).")
+  @Option(names = "--out", paramLabel = "DIR", description = "Folder to write (default: ${sys:npystats.files}).")
   String out;
 
   @Option(names = "--files", paramLabel = "N", description = "How many files (default: ${DEFAULT-VALUE}).")
@@ -60,12 +60,17 @@ final class GenerateCommand implements Callable<Integer> {
   Boolean directIo;
 
   @Override
-  public Integer call() throws Exception {
+  public void check() {
     Checks.inRange(spec, "--files", files, 1, 100_000_000);
     Checks.inRange(spec, "--samples", samples, 0, 1L << 36);
     if (partitions != null) {
       Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
     }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
     String given = out != null ? out : Defaults.files();
 
     PrintWriter w = spec.commandLine().getOut();
@@ -99,16 +104,18 @@ final class GenerateCommand implements Callable<Integer> {
       also.append(String.format(", %,d files past file_%d.npy removed", r.surplusRemoved(),
           r.files() - 1));
     }
-    w.printf("generate: %,d files in %s (%,d written, %,d already complete%s)%n", r.files(), dir,
-        r.written(), r.kept(), also);
+    w.printf("generate: %,d files in %s (%,d written, %,d already complete%s)%n", r.files(),
+        Shown.path(dir), r.written(), r.kept(), also);
     long wrote = r.written() + r.rewritten();
     double seconds = Math.max(r.seconds(), 1e-9);
     if (wrote == 0) {
-      w.printf("          nothing written: %,d files checked in %.2f s over %d partitions%n",
-          r.kept(), r.seconds(), r.partitions());
+      w.printf("          nothing written: %,d files checked in %.2f s over %d partitions; %.1f s"
+          + " since the command started%n", r.kept(), r.seconds(), r.partitions(),
+          StatsCommand.secondsSinceJvmStart());
     } else {
-      w.printf("          %.2f s, %,.0f files/s, %,.0f MB/s written over %d partitions%n",
-          r.seconds(), wrote / seconds, r.bytesWritten() / 1e6 / seconds, r.partitions());
+      w.printf("          %.2f s, %,.0f files/s, %,.0f MB/s written over %d partitions; %.1f s since"
+          + " the command started%n", r.seconds(), wrote / seconds, r.bytesWritten() / 1e6 / seconds,
+          r.partitions(), StatsCommand.secondsSinceJvmStart());
     }
   }
 }

@@ -7,7 +7,10 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Prints query results for people (an aligned table) and for scripts (RFC 4180 CSV). */
+/**
+ * Prints query results for people (an aligned table, numbers rounded as {@link Shown} does) and
+ * for scripts (RFC 4180 CSV, every digit kept).
+ */
 final class ResultPrinter {
   private ResultPrinter() {}
 
@@ -23,7 +26,7 @@ final class ResultPrinter {
     for (Row row : rows.subList(0, Math.min(rows.size(), maxRows))) {
       String[] line = new String[columns.length];
       for (int c = 0; c < columns.length; c++) {
-        line[c] = row.isNullAt(c) ? "NULL" : String.valueOf(row.get(c)).replace('\n', ' ');
+        line[c] = row.isNullAt(c) ? "NULL" : shown(row.get(c)).replace('\n', ' ');
         width[c] = Math.max(width[c], line[c].length());
       }
       cells.add(line);
@@ -41,6 +44,16 @@ final class ResultPrinter {
     out.println(rule);
     out.printf("%d row%s%s%n", cells.size(), cells.size() == 1 ? "" : "s",
         more ? " shown (more not printed; use --max-rows or --format csv)" : "");
+  }
+
+  private static String shown(Object value) {
+    if (value instanceof Double d) {
+      return Shown.number(d);
+    }
+    if (value instanceof Float f) {
+      return Shown.number(f);
+    }
+    return String.valueOf(value);
   }
 
   private static String line(String[] values, int[] width) {

@@ -2,8 +2,9 @@ package io.npystats.cli;
 
 import io.npystats.spark.SparkSessions;
 import io.npystats.spark.Tables;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.util.Iterator;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -23,30 +24,40 @@ import picocli.CommandLine.Spec;
     footer = {
       "  ./submit.sh sql \"SELECT run_id, files, failed, files_per_second FROM runs ORDER BY started_at\"",
       "  ./submit.sh sql --format csv \"SELECT path, mean, std FROM file_stats WHERE status = 'ok'\"",
-      "  ./submit.sh sql \"SELECT path, error FROM file_stats WHERE status = 'error'\""
+      "  ./submit.sh sql \"SELECT path, error FROM file_stats WHERE status = 'error'\"",
+      "  ./submit.sh sql                                      a prompt: statements end with ';', \\q quits",
+      "  ./submit.sh sql --format csv < queries.sql           each statement of a file, in one session"
     })
-final class SqlCommand implements Callable<Integer> {
-  enum Format { table, csv, json }
+final class SqlCommand implements Callable<Integer>, Checked {
+  enum Format { table, csv, json, jsonl }
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Tables to query (default: data/warehouse).")
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "Tables to query (default: ${sys:npystats.warehouse}).")
   String warehouse;
 
   @Option(names = "--format", paramLabel = "FORMAT",
-      description = "table (readable, default), csv or json (one object a line), for scripts.")
+      description = "table (for people: numbers to 6 significant digits; the default); for"
+          + " programs, with every digit: csv, json (one array of objects) or jsonl (one object a"
+          + " line). JSON keeps null values, and writes NaN and infinities as null.")
   Format format = Format.table;
 
   @Option(names = "--max-rows", paramLabel = "N",
       description = "Rows to print as a table (default: ${DEFAULT-VALUE}); csv and json print all.")
   int maxRows = 1000;
 
-  @Parameters(paramLabel = "QUERY", description = "The SQL statement.")
+  @Parameters(paramLabel = "QUERY", arity = "0..1", description = "The SQL statement. Without one,"
+      + " statements ending in ';' run in one session: at a prompt, or read from standard input.")
   String query;
 
   @Override
-  public Integer call() throws Exception {
+  public void check() {
     Checks.inRange(spec, "--max-rows", maxRows, 1, 10_000_000);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
     String tables = warehouse != null ? warehouse : Defaults.warehouse();
     PrintWriter out = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats sql")) {
@@ -55,18 +66,35 @@ final class SqlCommand implements Callable<Integer> {
       if (names.isEmpty()) {
         spec.commandLine().getErr().println("note: no tables in " + tables + " yet; run stats first");
       }
-      Dataset<Row> result = spark.sql(query);
-      switch (format) {
-        case table -> ResultPrinter.table(result, maxRows, out);
-        case csv -> ResultPrinter.csv(result, out);
-        case json -> {
-          Iterator<String> lines = result.toJSON().toLocalIterator();
-          while (lines.hasNext()) {
-            out.println(lines.next());
-          }
-        }
+      if (query == null) {
+        return statements(spark, names, out);
       }
+      answer(spark, query, out);
       return Main.OK;
     }
+  }
+
+  private void answer(SparkSession spark, String sql, PrintWriter out) {
+    Dataset<Row> result = spark.sql(sql);
+    if (result.columns().length == 0) {
+      return; // a command (CREATE VIEW, SET, ...): Spark ran it already, and it has nothing to show
+    }
+    switch (format) {
+      case table -> ResultPrinter.table(result, maxRows, out);
+      case csv -> ResultPrinter.csv(result, out);
+      case json -> JsonWriter.write(result, out, true);
+      case jsonl -> JsonWriter.write(result, out, false);
+    }
+    out.flush();
+  }
+
+  /** Without a query: a prompt at a terminal, else the statements standard input holds. */
+  private int statements(SparkSession spark, List<String> tables, PrintWriter out) throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    SqlPrompt.Statement statement = sql -> answer(spark, sql, out);
+    if (System.console() != null) {
+      return SqlPrompt.interactive(tables, statement, out, err);
+    }
+    return SqlPrompt.script(new InputStreamReader(System.in, StandardCharsets.UTF_8), statement, err);
   }
 }

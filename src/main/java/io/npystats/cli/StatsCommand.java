@@ -35,16 +35,16 @@ import picocli.CommandLine.Spec;
       "  ./submit.sh stats --in 'data/files/file_1*.npy' --run-id ones",
       "  ./submit.sh stats --in paths.txt --warehouse hdfs://nn:8020/warehouse"
     })
-final class StatsCommand implements Callable<Integer> {
+final class StatsCommand implements Callable<Integer>, Checked {
   private static final int FAILURES_SHOWN = 10;
 
   @Spec CommandSpec spec;
 
   @Option(names = "--in", paramLabel = "PATH",
-      description = "A folder, a glob, or a text file of paths (default: data/files).")
+      description = "A folder, a glob, or a text file of paths (default: ${sys:npystats.files}).")
   String in;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the tables go (default: data/warehouse).")
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the tables go (default: ${sys:npystats.warehouse}).")
   String warehouse;
 
   @Option(names = "--run-id", paramLabel = "ID",
@@ -56,12 +56,19 @@ final class StatsCommand implements Callable<Integer> {
   Integer partitions;
 
   @Override
-  public Integer call() throws Exception {
-    String id = Checks.runId(spec, runId);
+  public void check() {
+    Checks.runId(spec, runId);
     if (partitions != null) {
       Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
     }
-    String input = in != null ? in : Defaults.files();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
+    String id = runId;
+    // Absolute, as the runs table records it: a relative path means nothing once read elsewhere.
+    String input = in != null ? Defaults.absolute(in) : Defaults.files();
     String tables = warehouse != null ? warehouse : Defaults.warehouse();
     PrintWriter w = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
@@ -87,17 +94,20 @@ final class StatsCommand implements Callable<Integer> {
 
   static void print(PrintWriter w, StatsJob.Result r) {
     StreamingStats s = r.totals().stats();
-    w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB%s%n", r.totals().files(),
-        r.totals().ok(), r.totals().failed(), s.count(), r.totals().bytes() / 1e6,
+    w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB%s; %.1f s since the command"
+        + " started%n", r.totals().files(), r.totals().ok(), r.totals().failed(), s.count(),
+        r.totals().bytes() / 1e6,
         r.duplicatesDropped() == 0 ? "" : String.format("; %,d duplicate path%s dropped",
-            r.duplicatesDropped(), r.duplicatesDropped() == 1 ? "" : "s"));
+            r.duplicatesDropped(), r.duplicatesDropped() == 1 ? "" : "s"),
+        secondsSinceJvmStart());
     w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (read and statistics;"
         + " Spark start-up %.1f s and the table write %.1f s apart)%n", r.jobSeconds(),
         r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds(),
         r.writeSeconds());
-    w.printf("       overall mean %.17g, std %.17g, min %s, max %s%n", s.mean(), s.std(), s.min(), s.max());
-    w.printf("tables: %s and %s, run_id = %s%n", Tables.path(r.warehouse(), Tables.FILE_STATS),
-        Tables.path(r.warehouse(), Tables.RUNS), r.runId());
+    w.printf("       overall mean %s, std %s, min %s, max %s (every digit in the runs table)%n",
+        Shown.number(s.mean()), Shown.number(s.std()), Shown.number(s.min()), Shown.number(s.max()));
+    w.printf("tables: %s and %s, run_id = %s%n", Shown.path(Tables.path(r.warehouse(), Tables.FILE_STATS)),
+        Shown.path(Tables.path(r.warehouse(), Tables.RUNS)), r.runId());
   }
 
   private static void printFailures(PrintWriter err, SparkSession spark, StatsJob.Result r) {
@@ -107,7 +117,7 @@ final class StatsCommand implements Callable<Integer> {
     err.printf("%,d file(s) refused; each has a row with status 'error'%s:%n", r.totals().failed(),
         r.totals().failed() > FAILURES_SHOWN ? " (first " + FAILURES_SHOWN + " shown)" : "");
     for (Row row : failures) {
-      err.println("  " + row.getString(0) + ": " + row.getString(1));
+      err.println("  " + Shown.path(row.getString(0)) + ": " + row.getString(1));
     }
   }
 }

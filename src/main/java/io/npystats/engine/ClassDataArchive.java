@@ -20,6 +20,8 @@ import java.util.UUID;
  * writes one as it exits; it is published under a name made from the JDK and the class path
  * (each jar's path, size and time), so a rebuilt jar or another JDK gets an archive of its own.
  * The JVM checks an archive against the class path itself and ignores one that does not match.
+ * Beside each published archive a note of its size says that it was written whole by a child that
+ * finished its work; an archive without it, or of another size, is written again.
  *
  * <p>Archives hold jars only: with a folder on the class path (classes run from a build tree)
  * there is none, and children start without one.
@@ -66,8 +68,18 @@ final class ClassDataArchive {
     return file;
   }
 
+  /** Whether the archive is there, whole, as a finished child published it. */
   boolean exists() {
-    return Files.isRegularFile(file);
+    try {
+      return Files.isRegularFile(file)
+          && Files.readString(note(file)).strip().equals(Long.toString(Files.size(file)));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Path note(Path archive) {
+    return archive.resolveSibling(archive.getFileName() + ".recorded");
   }
 
   /** The option that makes a child use the archive. */
@@ -88,11 +100,13 @@ final class ClassDataArchive {
   void publish(Path draft) {
     try {
       if (Files.isRegularFile(draft)) {
+        String size = Long.toString(Files.size(draft));
         try {
           Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(draft, file, StandardCopyOption.REPLACE_EXISTING);
         }
+        Files.writeString(note(file), size);
       }
     } catch (IOException e) {
       discard(draft); // children simply start without it

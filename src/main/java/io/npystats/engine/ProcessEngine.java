@@ -128,8 +128,9 @@ public final class ProcessEngine implements Engine {
    * As {@link #commandFor(List, Work)}, for a parent JVM started with {@code parentOptions}.
    * Children that generate also take the parent's compiler directives, where submit.sh gave it
    * some (conf/compiler-directives.json): C2 for the kernel and the sampler only, which shortens
-   * their start-up and their CPU time (docs/performance.md). The JVM prints a line about
-   * the directives it read, which goes to stderr: stdout is the children's protocol.
+   * their start-up and their CPU time (docs/performance.md). The JVM would print a line about the
+   * directives it read on its own output, stdout, which is the children's protocol: that output is
+   * turned off (a directives file it cannot parse still stops it, with an error).
    */
   static List<String> commandFor(List<String> defaultCommand, Work<?> work,
       List<String> parentOptions) {
@@ -140,7 +141,7 @@ public final class ProcessEngine implements Engine {
       // The last such option is the one the parent JVM itself took.
       parentOptions.stream().filter(o -> o.startsWith(DIRECTIVES_FILE)).reduce((a, b) -> b)
           .ifPresent(directives -> options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
-              "-XX:+DisplayVMOutputToStderr", directives)));
+              "-XX:-DisplayVMOutput", directives)));
       options.addAll(NormalSamples.INLINE_SAMPLER_OPTIONS);
     }
     List<String> command = new ArrayList<>(defaultCommand);

@@ -25,7 +25,7 @@ class CommandsTest {
     CliRun gen = run("generate", "--out", files, "--files", "9", "--samples", "3000", "--seed", "3",
         "--partitions", "2");
     assertThat(gen.code()).as(gen.err()).isZero();
-    assertThat(gen.out()).contains("generate: 9 files in file:" + files + " (9 written, 0 already complete)");
+    assertThat(gen.out()).contains("generate: 9 files in " + files + " (9 written, 0 already complete)");
     CliRun stats = run("stats", "--in", files, "--warehouse", warehouse, "--run-id", "first");
     assertThat(stats.code()).as(stats.err()).isZero();
     assertThat(stats.out())
@@ -48,7 +48,7 @@ class CommandsTest {
 
     CliRun json = run("sql", "--warehouse", warehouse, "--format", "json",
         "SELECT run_id, files, failed FROM runs WHERE run_id = 'first'");
-    assertThat(json.out().strip()).isEqualTo("{\"run_id\":\"first\",\"files\":9,\"failed\":0}");
+    assertThat(json.out()).isEqualTo("[\n{\"run_id\":\"first\",\"files\":9,\"failed\":0}\n]\n");
   }
 
   @Test
@@ -155,7 +155,7 @@ class CommandsTest {
     assertThat(stats.code()).isEqualTo(Main.FAILED);
     assertThat(stats.out()).contains("stats: 2 files (1 ok, 1 failed)");
     assertThat(stats.err()).contains("1 file(s) refused; each has a row with status 'error':")
-        .contains("file:" + mixed + "/x.npy: is a directory, not a .npy file");
+        .contains("  " + mixed + "/x.npy: is a directory, not a .npy file");
   }
 
   @Test

@@ -27,7 +27,7 @@ class CompareCommandTest {
     CliRun o = run(args);
     assertThat(o.code()).as(o.err()).isEqualTo(Main.USAGE);
     assertThat(o.err().lines().toList())
-        .containsExactly("error: " + message, "Try 'npystats compare --help' for usage.");
+        .containsExactly("error: " + message, "Try './submit.sh compare --help' for usage.");
   }
 
   @Test

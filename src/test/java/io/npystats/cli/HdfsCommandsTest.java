@@ -130,7 +130,7 @@ class HdfsCommandsTest {
     }
     assertThat(sql.out().lines()).containsExactlyElementsOf(expected);
 
-    CliRun runs = run("sql", "--warehouse", warehouse, "--format", "json",
+    CliRun runs = run("sql", "--warehouse", warehouse, "--format", "jsonl",
         "SELECT run_id, input, files, failed FROM runs");
     assertThat(runs.out().strip()).isEqualTo(
         "{\"run_id\":\"on-hdfs\",\"input\":\"" + files + "\",\"files\":6,\"failed\":0}");

@@ -108,7 +108,7 @@ class HostileInputTest {
     List<String> expectedErr = new ArrayList<>();
     expectedErr.add(refused + " file(s) refused; each has a row with status 'error' (first 10 shown):");
     REFUSALS.entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(10).forEach(e ->
-        expectedErr.add("  file:" + in.resolve(e.getKey()) + ": " + e.getValue()));
+        expectedErr.add("  " + in.resolve(e.getKey()) + ": " + e.getValue()));
     assertThat(stats.err().lines()).containsExactlyElementsOf(expectedErr);
 
     List<Row> rows = rows(warehouse, "hostile");
@@ -152,9 +152,9 @@ class HostileInputTest {
     assertThat(err).hasSize(11);
     assertThat(err.get(0))
         .isEqualTo("10,000 file(s) refused; each has a row with status 'error' (first 10 shown):");
-    assertThat(err.get(1)).isEqualTo("  file:" + in.resolve("broken_00000.npy")
+    assertThat(err.get(1)).isEqualTo("  " + in.resolve("broken_00000.npy")
         + ": file is empty: expected the .npy magic \\x93NUMPY, found 0 bytes");
-    assertThat(err.get(2)).isEqualTo("  file:" + in.resolve("broken_00001.npy")
+    assertThat(err.get(2)).isEqualTo("  " + in.resolve("broken_00001.npy")
         + ": not a .npy file: expected the magic \\x93NUMPY, found 'not nu'");
 
     List<Row> rows = rows(warehouse, "broken");
@@ -190,7 +190,7 @@ class HostileInputTest {
     CliRun gen = run("generate", "--out", files.toString(), "--files", "3", "--samples", "500",
         "--seed", "4", "--partitions", "2");
     assertThat(gen.code()).as(gen.err()).isZero();
-    assertThat(gen.out()).contains("generate: 3 files in file:" + files + " (3 written, 0 already complete)");
+    assertThat(gen.out()).contains("generate: 3 files in " + files + " (3 written, 0 already complete)");
     Files.copy(files.resolve("file_0.npy"), files.resolve("ñame wïth späces – 数据 #1 %20.npy"));
 
     CliRun stats = run("stats", "--in", files.toString(), "--warehouse", warehouse, "--run-id", "names");

@@ -168,7 +168,7 @@ class KilledRunsTest {
     CliRun rerun = run(concat(new String[] {"generate", "--out", resumed.toString()}, args));
     assertThat(rerun.code()).as(rerun.err()).isZero();
     assertThat(rerun.out()).as(what).containsPattern(
-        "generate: 400 files in file:\\S+ \\([0-9]+ written, [0-9]+ already complete");
+        "generate: 400 files in /\\S+ \\([0-9]+ written, [0-9]+ already complete");
 
     List<String> names = contents(resumed);
     assertThat(names).as(what).isEqualTo(contents(reference));

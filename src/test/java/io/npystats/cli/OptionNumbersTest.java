@@ -127,6 +127,6 @@ class OptionNumbersTest {
     assertThat(code).as("exit code; stderr: %s", err).isEqualTo(Main.USAGE);
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString().lines()).containsExactly(message,
-        "Try 'npystats " + command + " --help' for usage.");
+        "Try './submit.sh " + command + " --help' for usage.");
   }
 }

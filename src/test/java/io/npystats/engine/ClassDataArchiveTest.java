@@ -52,6 +52,27 @@ class ClassDataArchiveTest {
 
   @Test
   void theFirstRunWritesTheArchiveAndTheNextStartsFromIt() throws Exception {
+    ClassDataArchive archive = runTwice(null);
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("app.jar",
+          archive.file().getFileName().toString(), archive.file().getFileName() + ".recorded");
+    }
+  }
+
+  /** An archive that no finished child published whole (cut short, or left by an older build). */
+  @Test
+  void anArchiveWithoutItsNoteIsWrittenAgainRatherThanUsed() throws Exception {
+    ClassDataArchive archive = runTwice(new byte[] {'n', 'o', 't', ' ', 'a', 'n', ' ', 'a', 'r', 'c'});
+    assertThat(Files.size(archive.file())).isGreaterThan(1_000_000);
+    assertThat(Files.readString(archive.file().resolveSibling(archive.file().getFileName() + ".recorded")))
+        .isEqualTo(Long.toString(Files.size(archive.file())));
+  }
+
+  /**
+   * Runs the process engine twice on this build as a jar, over an archive holding {@code found}
+   * (or none): the first run must write the archive, the second start from it.
+   */
+  private ClassDataArchive runTwice(byte[] found) throws Exception {
     Configuration conf = new Configuration();
     List<String> command = new ArrayList<>(ProcessEngine.defaultCommand());
     int cp = command.indexOf("-cp") + 1;
@@ -60,6 +81,9 @@ class ClassDataArchiveTest {
     entries.set(entries.indexOf(classes.toString()), jarOf(classes, tmp.resolve("app.jar")).toString());
     command.set(cp, String.join(":", entries));
     ClassDataArchive archive = ClassDataArchive.of(entries, tmp);
+    if (found != null) {
+      Files.write(archive.file(), found);
+    }
     ProcessEngine engine = new ProcessEngine(conf, command, archive, ProcessEngine.READY_TIMEOUT,
         ProcessEngine.SILENCE_TIMEOUT);
     List<String> paths = List.of(Fixtures.dir().resolve("small_f8.npy").toString(),
@@ -72,9 +96,6 @@ class ClassDataArchiveTest {
       assertThat(sharing.detail()).endsWith(" s, with the class-data archive");
       assertThat(Agreement.summaries(writing.results(), sharing.results(), 10)).isEmpty();
     }
-    try (Stream<Path> left = Files.list(tmp)) {
-      assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("app.jar",
-          archive.file().getFileName().toString());
-    }
+    return archive;
   }
 }

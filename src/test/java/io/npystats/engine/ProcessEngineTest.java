@@ -71,7 +71,7 @@ class ProcessEngineTest {
     GenerateWork generate = new GenerateWork("/d", 1, 10, 40, 2);
 
     assertThat(ProcessEngine.commandFor(command, generate, parent).subList(1, 4)).containsExactly(
-        "-XX:+UnlockDiagnosticVMOptions", "-XX:+DisplayVMOutputToStderr",
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput",
         "-XX:CompilerDirectivesFile=/opt/npystats/conf/compiler-directives.json");
     assertThat(ProcessEngine.commandFor(command, generate, List.of("-Xmx1g")))
         .noneMatch(option -> option.contains("Directives"));
