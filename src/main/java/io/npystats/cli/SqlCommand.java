@@ -1,14 +1,17 @@
 package io.npystats.cli;
 
+import io.npystats.spark.Queries;
 import io.npystats.spark.SparkSessions;
 import io.npystats.spark.Tables;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,7 +21,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sql",
     mixinStandardHelpOptions = true,
-    description = "Run Spark SQL with every warehouse table (file_stats, runs, benchmarks) registered by name.",
+    description = {
+      "Run a Spark SQL query with every warehouse table (file_stats, runs, benchmarks) registered by name.",
+      "Read-only: SELECT, WITH, VALUES, SHOW, DESCRIBE and EXPLAIN run; any other statement is refused"
+          + " before it runs (exit code 2). file_stats shows the runs that have their runs row."
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  ./submit.sh sql \"SELECT run_id, files, failed, files_per_second FROM runs ORDER BY started_at\"",
@@ -51,6 +58,9 @@ final class SqlCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats sql")) {
       SparkSession spark = session.spark();
+      if (!isQuery(spark)) {
+        return Main.USAGE;
+      }
       List<String> names = Tables.register(spark, tables);
       if (names.isEmpty()) {
         spec.commandLine().getErr().println("note: no tables in " + tables + " yet; run stats first");
@@ -68,5 +78,13 @@ final class SqlCommand implements Callable<Integer> {
       }
       return Main.OK;
     }
+  }
+
+  /** Refuses, in one line, a statement that is not a query, on the plan Spark parses from it. */
+  private boolean isQuery(SparkSession spark) throws ParseException {
+    Optional<String> kind = Queries.notAQuery(spark, query);
+    kind.ifPresent(k -> spec.commandLine().getErr().println("error: sql is read-only: " + k
+        + " is not a query (SELECT, WITH, VALUES, SHOW, DESCRIBE or EXPLAIN)"));
+    return kind.isEmpty();
   }
 }
