@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  * so tests drive the whole command line in-process.
  *
  * <p>Exit codes: 0 done, 1 the work failed (or some input files were refused; their rows say
- * why), 2 the command line was wrong.
+ * why), 2 the command line was wrong; 128 + the signal's number (143 for SIGTERM, 130 for
+ * SIGINT) when a signal ended it.
  */
 @Command(
     name = "npystats",
@@ -25,6 +26,7 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       StatsCommand.class,
       SqlCommand.class,
+      RunsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
@@ -39,6 +41,7 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    Signals.reportIn(err);
     int code = run(args, out, err);
     out.flush();
     err.flush();
@@ -50,8 +53,15 @@ public final class Main {
     CommandLine cli = new CommandLine(main);
     cli.setOut(out);
     cli.setErr(err);
+    cli.setExecutionStrategy(parseResult -> {
+      SparkLogging.taskFailures(main.verbose);
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      String message = describe(e);
+      if (Signals.received() != null) {
+        return FAILED; // the signal's own line is out already; Spark failing as it stops is no news
+      }
+      String message = Failures.describe(e);
       if (main.verbose) {
         err.println("error: " + message);
         e.printStackTrace(err);
@@ -72,16 +82,6 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    Throwable cause = e;
-    while ((message == null || message.isBlank()) && cause.getCause() != null) {
-      cause = cause.getCause();
-      message = cause.getMessage();
-    }
-    return message == null ? e.getClass().getSimpleName() : message.strip();
   }
 
   /** The version from the jar's manifest, or "dev" when run from classes. */
