@@ -55,6 +55,7 @@ public final class Main {
     cli.setErr(err);
     cli.setExecutionStrategy(parseResult -> {
       SparkLogging.taskFailures(main.verbose);
+      Signals.verbose(main.verbose);
       return new CommandLine.RunLast().execute(parseResult);
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -1,5 +1,7 @@
 package io.npystats.cli;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
 import sun.misc.Signal;
@@ -12,12 +14,18 @@ import sun.misc.SignalHandler;
  */
 final class Signals {
   private static volatile String received;
+  private static volatile boolean verbose;
 
   private Signals() {}
 
   /** The signal that is ending this JVM, such as {@code SIGTERM}; null while none has come. */
   static String received() {
     return received;
+  }
+
+  /** With {@code --verbose}, what Spark prints as it stops after the signal is shown too. */
+  static void verbose(boolean shown) {
+    verbose = shown;
   }
 
   static void reportIn(PrintWriter err) {
@@ -30,6 +38,12 @@ final class Signals {
           received = "SIG" + s.getName();
           err.println("error: interrupted by signal " + received);
           err.flush();
+          if (!verbose) {
+            // The line above has said all there is to say. Spark, stopping, logs what it drops,
+            // and threads of its that fail print their stack traces straight to System.err.
+            SparkLogging.silence();
+            System.setErr(new PrintStream(OutputStream.nullOutputStream(), true));
+          }
         }
         if (previous[0] == SignalHandler.SIG_DFL || previous[0] == SignalHandler.SIG_IGN) {
           System.exit(128 + s.getNumber());

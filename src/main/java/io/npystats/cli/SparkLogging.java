@@ -22,6 +22,11 @@ final class SparkLogging {
 
   private SparkLogging() {}
 
+  /** Every logger off, for a JVM that is ending. */
+  static void silence() {
+    Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
+  }
+
   static void taskFailures(boolean shown) {
     Level level = shown ? LogManager.getRootLogger().getLevel() : Level.OFF;
     for (String name : TASK_FAILURE_LOGGERS) {
