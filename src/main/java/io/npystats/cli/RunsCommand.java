@@ -60,8 +60,8 @@ final class RunsCommand implements Callable<Integer> {
         List<String> names = Tables.register(spark, tables);
         Dataset<Row> runs = null;
         if (names.contains(Tables.RUNS)) {
-          runs = spark.sql("SELECT run_id, command, files, ok, failed, started_at, job_seconds FROM "
-              + Tables.RUNS);
+          runs = spark.sql("SELECT run_id, command, files, ok, failed, started_at, job_seconds"
+              + " FROM " + Tables.RUNS);
         }
         if (names.contains(Tables.BENCHMARKS)) {
           Dataset<Row> compares = spark.sql("SELECT run_id, 'compare' AS command, max(files) AS files,"
@@ -73,8 +73,10 @@ final class RunsCommand implements Callable<Integer> {
           spec.commandLine().getErr().println("note: no runs in " + tables + " yet");
           return Main.OK;
         }
-        ResultPrinter.table(runs.orderBy("started_at", "run_id"), Integer.MAX_VALUE - 1,
-            spec.commandLine().getOut());
+        Dataset<Row> shown = runs.orderBy("started_at", "run_id").selectExpr("run_id", "command",
+            "files", "ok", "failed", "date_format(started_at, 'yyyy-MM-dd HH:mm:ss') AS started_at",
+            "round(job_seconds, 2) AS job_seconds");
+        ResultPrinter.table(shown, Integer.MAX_VALUE - 1, spec.commandLine().getOut());
         return Main.OK;
       }
     }
