@@ -49,7 +49,7 @@ final class Failures {
       if (t instanceof java.nio.file.FileAlreadyExistsException exists) {
         return exists.getFile() + " is not writable (part of its path is a file, not a folder)";
       }
-      if (lower.contains("permission denied")) {
+      if (lower.contains("permission denied") || lower.startsWith("mkdirs failed to create")) {
         return "not writable (" + firstLine(message) + ")";
       }
       if (lower.contains("read-only file system")) {

@@ -38,6 +38,14 @@ class FailuresTest {
   }
 
   @Test
+  void aFolderHadoopCouldNotMakeIsNotWritable() {
+    assertThat(Failures.describe(new WarehouseWriteException("file:/w/runs",
+        new IOException("Mkdirs failed to create file:/w/runs/.spark-staging-1/_temporary/0"))))
+        .isEqualTo("cannot write file:/w/runs: not writable (Mkdirs failed to create"
+            + " file:/w/runs/.spark-staging-1/_temporary/0)");
+  }
+
+  @Test
   void anUnknownCauseKeepsItsOwnFirstLine() {
     assertThat(Failures.describe(new WarehouseWriteException("/w", new IllegalStateException("odd\nmore"))))
         .isEqualTo("cannot write /w: odd");
