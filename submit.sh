@@ -86,7 +86,7 @@ fi
 driver_java_options=() jit_conf=()
 if [[ ${NPYSTATS_JIT:-} != default ]]; then
   case $1 in
-    stats|sql)
+    stats|sql|runs) # runs is all start-up, as a short sql is
       driver_java_options=(-XX:TieredStopAtLevel=1)
       jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]}") ;;
     generate|compare)
@@ -146,7 +146,7 @@ class_path=$JAR:$ROOT/target/lib/*
 cds_options=() archive='' recording=''
 case ${NPYSTATS_CDS:-on}:$1 in
   off:*) ;;
-  *:demo|*:generate|*:stats|*:sql|*:compare)
+  *:demo|*:generate|*:stats|*:sql|*:runs|*:compare)
     java_path=$(command -v "$java" || true)
     java_key=$(printf '%s' "$(readlink -f "$java_path" 2>/dev/null || printf '%s' "$java_path")" | cksum | cut -d' ' -f1)
     archive=$ROOT/target/cds/$1-$java_key.jsa

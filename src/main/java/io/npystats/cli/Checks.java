@@ -20,12 +20,16 @@ final class Checks {
 
   /** Run ids become folder names ({@code run_id=...}), so they are kept to a safe alphabet. */
   static String runId(CommandSpec spec, String value) {
+    return runId(spec, "--run-id", value);
+  }
+
+  static String runId(CommandSpec spec, String name, String value) {
     if (value == null) {
       return null;
     }
     if (!RUN_ID.matcher(value).matches()) {
       throw new ParameterException(spec.commandLine(),
-          "--run-id '" + value + "' must be 1 to 128 letters, digits, '.', '_' or '-', starting"
+          name + " '" + value + "' must be 1 to 128 letters, digits, '.', '_' or '-', starting"
               + " with a letter or digit");
     }
     return value;

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * so tests drive the whole command line in-process.
  *
  * <p>Exit codes: 0 done, 1 the work failed (or some input files were refused; their rows say
- * why), 2 the command line was wrong.
+ * why), 2 the command line was wrong; 128 + the signal's number (143 for SIGTERM, 130 for
+ * SIGINT) when a signal ended it.
  */
 @Command(
     name = "npystats",
@@ -53,6 +54,7 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       StatsCommand.class,
       SqlCommand.class,
+      RunsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
@@ -67,6 +69,7 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    Signals.reportIn(err);
     int code = run(args, out, err);
     out.flush();
     err.flush();
@@ -81,8 +84,16 @@ public final class Main {
     Main main = cli.getCommand();
     PrintWriter out = cli.getOut();
     PrintWriter err = cli.getErr();
+    cli.setExecutionStrategy(parseResult -> {
+      SparkLogging.taskFailures(main.verbose);
+      Signals.verbose(main.verbose);
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      String message = describe(e);
+      if (Signals.received() != null) {
+        return FAILED; // the signal's own line is out already; Spark failing as it stops is no news
+      }
+      String message = Failures.describe(e);
       if (main.verbose) {
         err.println("error: " + message);
         e.printStackTrace(err);
@@ -207,17 +218,7 @@ public final class Main {
 
   /** The first line of what went wrong, for a line of its own. */
   static String firstLine(Throwable e) {
-    return describe(e).lines().findFirst().orElse("");
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    Throwable cause = e;
-    while ((message == null || message.isBlank()) && cause.getCause() != null) {
-      cause = cause.getCause();
-      message = cause.getMessage();
-    }
-    return message == null ? e.getClass().getSimpleName() : message.strip();
+    return Failures.describe(e).lines().findFirst().orElse("");
   }
 
   /**

@@ -1,15 +1,18 @@
 package io.npystats.cli;
 
+import io.npystats.spark.Queries;
 import io.npystats.spark.SparkSessions;
 import io.npystats.spark.Tables;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +22,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sql",
     mixinStandardHelpOptions = true,
-    description = "Run Spark SQL with every warehouse table (file_stats, runs, benchmarks) registered by name.",
+    description = {
+      "Run a Spark SQL query with every warehouse table (file_stats, runs, benchmarks) registered by name.",
+      "Read-only: SELECT, WITH, VALUES, SHOW, DESCRIBE and EXPLAIN run; any other statement is refused"
+          + " before it runs (exit code 2). file_stats shows the runs that have their runs row."
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  ./submit.sh sql \"SELECT run_id, files, failed, files_per_second FROM runs ORDER BY started_at\"",
@@ -62,6 +69,11 @@ final class SqlCommand implements Callable<Integer>, Checked {
     PrintWriter out = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats sql")) {
       SparkSession spark = session.spark();
+      Optional<String> refused = query == null ? Optional.empty() : refusal(spark, query);
+      if (refused.isPresent()) {
+        spec.commandLine().getErr().println("error: " + refused.get());
+        return Main.USAGE;
+      }
       List<String> names = Tables.register(spark, tables);
       if (names.isEmpty()) {
         spec.commandLine().getErr().println("note: no tables in " + tables + " yet; run stats first");
@@ -69,15 +81,24 @@ final class SqlCommand implements Callable<Integer>, Checked {
       if (query == null) {
         return statements(spark, names, out);
       }
-      answer(spark, query, out);
+      show(spark, query, out);
       return Main.OK;
     }
   }
 
-  private void answer(SparkSession spark, String sql, PrintWriter out) {
+  /** Runs one statement; one that is not a query is refused, at the prompt too, before it runs. */
+  private void answer(SparkSession spark, String sql, PrintWriter out) throws ParseException {
+    Optional<String> refused = refusal(spark, sql);
+    if (refused.isPresent()) {
+      throw new IllegalArgumentException(refused.get());
+    }
+    show(spark, sql, out);
+  }
+
+  private void show(SparkSession spark, String sql, PrintWriter out) {
     Dataset<Row> result = spark.sql(sql);
     if (result.columns().length == 0) {
-      return; // a command (CREATE VIEW, SET, ...): Spark ran it already, and it has nothing to show
+      return; // SHOW or DESCRIBE of nothing: no columns to print
     }
     switch (format) {
       case table -> ResultPrinter.table(result, maxRows, out);
@@ -96,5 +117,11 @@ final class SqlCommand implements Callable<Integer>, Checked {
       return SqlPrompt.interactive(tables, statement, out, err);
     }
     return SqlPrompt.script(new InputStreamReader(System.in, StandardCharsets.UTF_8), statement, err);
+  }
+
+  /** Why a statement is refused, judged on the plan Spark parses from it; empty for a query. */
+  private static Optional<String> refusal(SparkSession spark, String sql) throws ParseException {
+    return Queries.notAQuery(spark, sql).map(kind -> "sql is read-only: " + kind
+        + " is not a query (SELECT, WITH, VALUES, SHOW, DESCRIBE or EXPLAIN)");
   }
 }

@@ -1,5 +1,7 @@
 package io.npystats.spark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,9 +43,16 @@ public final class BenchmarkTable {
 
   private BenchmarkTable() {}
 
-  /** Writes {@code rows}, in {@link #SCHEMA}'s column order, as their run's partition. */
+  /**
+   * Writes {@code rows}, in {@link #SCHEMA}'s column order, as their run's partition, under the
+   * warehouse's writer lock.
+   */
   public static void write(SparkSession spark, String warehouse, List<Row> rows) {
     Dataset<Row> frame = spark.createDataFrame(rows, SCHEMA);
-    Tables.writeRun(frame, warehouse, Tables.BENCHMARKS, 1);
+    try (Warehouse tables = Warehouse.forWriting(warehouse, spark.sparkContext().hadoopConfiguration())) {
+      Tables.writeRun(frame, warehouse, Tables.BENCHMARKS, 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

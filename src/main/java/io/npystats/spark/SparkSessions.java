@@ -3,6 +3,7 @@ package io.npystats.spark;
 import io.npystats.task.NoChecksumLocalFileSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Paths;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,7 +24,11 @@ public final class SparkSessions {
       // Run ids such as 42 stay strings when the tables are read back.
       "spark.sql.sources.partitionColumnTypeInference.enabled", "false",
       // No .crc file beside every Parquet file on the local file system.
-      "spark.hadoop.fs.file.impl", NoChecksumLocalFileSystem.class.getName());
+      "spark.hadoop.fs.file.impl", NoChecksumLocalFileSystem.class.getName(),
+      // Spark's own catalog makes its default database's folder (spark-warehouse/ in the working
+      // directory) on the first query. The application keeps no tables there and sql writes
+      // nothing, so an existing folder that is never written takes its place.
+      "spark.sql.warehouse.dir", Paths.get(System.getProperty("java.io.tmpdir")).toUri().toString());
 
   private SparkSessions() {}
 

@@ -25,7 +25,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The statistics of every file an input names, computed on the executors and written as the
  * {@code file_stats} and {@code runs} tables. The driver lists the input and ships paths, never
- * bytes; each executor reads its files straight from the store.
+ * bytes; each executor reads its files straight from the store. The run's {@code runs} row is
+ * written last: it commits the run (see {@link Warehouse}).
  */
 public final class StatsJob {
   /** Files per partition to aim for: enough to amortise a task, few enough to balance and retry. */
@@ -61,6 +62,7 @@ public final class StatsJob {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    PausePoint.reach("listing");
     InputPaths.Listing listing = InputPaths.listing(input, hadoop);
     List<String> paths = listing.files();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -82,15 +84,21 @@ public final class StatsJob {
         totals.merge(partial);
       }
       double jobSeconds = (System.nanoTime() - start) / 1e9;
-      long writeStart = System.nanoTime();
-      Dataset<Row> rows = spark.createDataFrame(summaries.map(new ToRow(runId)), Tables.FILE_STATS_SCHEMA);
-      jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
-      Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
-      double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
-      Result result = new Result(runId, totals, slices, startupSeconds, jobSeconds, writeSeconds,
-          warehouse, listing.duplicates());
-      writeRunRow(spark, result, input, startedAt);
-      return result;
+      try (Warehouse tables = Warehouse.forWriting(warehouse, hadoop)) {
+        long writeStart = System.nanoTime();
+        // The runs row commits the run, so it goes first from a re-run and last from every run.
+        tables.uncommit(runId);
+        Dataset<Row> rows = spark.createDataFrame(summaries.map(new ToRow(runId)), Tables.FILE_STATS_SCHEMA);
+        jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
+        Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
+        double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
+        Result result = new Result(runId, totals, slices, startupSeconds, jobSeconds, writeSeconds,
+            warehouse, listing.duplicates());
+        PausePoint.reach("runs-write");
+        writeRunRow(spark, result, input, startedAt);
+        PausePoint.reach("done");
+        return result;
+      }
     } finally {
       summaries.unpersist(false);
       conf.destroy();
@@ -101,7 +109,8 @@ public final class StatsJob {
     return Math.max(parallelism * 2, (files + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
   }
 
-  private static void writeRunRow(SparkSession spark, Result r, String input, long startedAt) {
+  private static void writeRunRow(SparkSession spark, Result r, String input, long startedAt)
+      throws IOException {
     StreamingStats s = r.totals().stats();
     Row row = RowFactory.create(r.runId(), "stats", input, spark.sparkContext().master(),
         spark.sparkContext().applicationId(), spark.version(), new Timestamp(startedAt),
@@ -123,6 +132,7 @@ public final class StatsJob {
 
     @Override
     public Iterator<FileSummary> call(Iterator<String> paths) {
+      PausePoint.reach("tasks");
       SummarizeFile task = new SummarizeFile(conf.value().get());
       return new Iterator<>() {
         @Override
@@ -160,6 +170,7 @@ public final class StatsJob {
 
     @Override
     public Row call(FileSummary f) {
+      PausePoint.reach("file_stats-write");
       return RowFactory.create(runId, f.path(), f.status(), f.error(), f.dtype(), f.shape(), f.n(),
           f.mean(), f.std(), f.min(), f.max(), f.m2(), f.bytes(), f.seconds());
     }

@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -18,8 +19,10 @@ import org.apache.spark.sql.types.StructType;
  * Spark (or DuckDB, or pandas) reads it without this application.
  *
  * <p>Writing a run replaces that run's partition and nothing else: Spark stages the files and
- * moves them in only when the job commits, so a run killed mid-write leaves no partial rows, and
- * a re-run with the same id replaces rather than duplicates.
+ * moves them in only when the job commits, and a re-run with the same id replaces rather than
+ * duplicates. A {@code stats} run is committed by its {@code runs} row, written last; the views
+ * {@link #register} makes show {@code file_stats} rows of committed runs only (see
+ * {@link Warehouse}).
  */
 public final class Tables {
   public static final String FILE_STATS = "file_stats";
@@ -78,17 +81,25 @@ public final class Tables {
    *
    * @param files how many Parquet files each run's partition gets; one suits thousands of rows
    */
-  public static void writeRun(Dataset<Row> rows, String warehouse, String table, int files) {
-    rows.coalesce(Math.max(1, files))
-        .write()
-        .mode(SaveMode.Overwrite)
-        .option("partitionOverwriteMode", "dynamic")
-        .partitionBy(RUN_ID)
-        .parquet(path(warehouse, table));
+  public static void writeRun(Dataset<Row> rows, String warehouse, String table, int files)
+      throws WarehouseWriteException {
+    String path = path(warehouse, table);
+    try {
+      rows.coalesce(Math.max(1, files))
+          .write()
+          .mode(SaveMode.Overwrite)
+          .option("partitionOverwriteMode", "dynamic")
+          .partitionBy(RUN_ID)
+          .parquet(path);
+    } catch (Exception e) { // SparkException too, which Scala throws undeclared
+      // Spark's message names the staging folder of a task; a person wants the table.
+      throw new WarehouseWriteException(path, e);
+    }
   }
 
   /**
-   * Registers every table folder of the warehouse as a view of the same name.
+   * Registers every table folder of the warehouse as a view of the same name; {@code file_stats}
+   * shows only the runs that have their {@code runs} row.
    *
    * @return the names registered, sorted
    */
@@ -103,12 +114,23 @@ public final class Tables {
       String name = status.getPath().getName();
       if (status.isDirectory() && name.matches("[A-Za-z_][A-Za-z0-9_]*") && !name.startsWith("_")
           && hasData(fs, status.getPath())) {
-        spark.read().parquet(status.getPath().toString()).createOrReplaceTempView(name);
+        Dataset<Row> table = spark.read().parquet(status.getPath().toString());
+        if (name.equals(FILE_STATS)) {
+          table = committedOnly(spark, table, warehouse);
+        }
+        table.createOrReplaceTempView(name);
         names.add(name);
       }
     }
     names.sort(null);
     return names;
+  }
+
+  private static Dataset<Row> committedOnly(SparkSession spark, Dataset<Row> rows, String warehouse)
+      throws IOException {
+    // A filter on the partition column: the reader does not even list the uncommitted partitions.
+    return rows.where(functions.col(RUN_ID).isInCollection(
+        Warehouse.committedRuns(warehouse, spark.sparkContext().hadoopConfiguration())));
   }
 
   private static boolean hasData(FileSystem fs, Path table) throws IOException {

@@ -6,14 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.npystats.spark.GenerateJob;
 import io.npystats.spark.Tables;
 import io.npystats.testing.ChildJvm;
+import io.npystats.testing.PausingCommitProtocol;
 import io.npystats.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,6 +27,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A command killed outright (SIGKILL: no shutdown hook, no cleanup) part way through, then run
@@ -100,6 +108,121 @@ class KilledRunsTest {
       assertThat(runsOf(warehouse, killed)).as("runs rows of %s after re-run %d", killed, rerun)
           .isEqualTo(1);
     }
+  }
+
+  /**
+   * A stats run killed at each moment it passes, in order, re-running a run id that is already
+   * committed, with another committed run beside it. After the kill, readers see whole runs only:
+   * the re-run's run as it was before its write began, or nothing of it from then until its
+   * commit, or the new run. Then a run with a new id and a re-run with the killed one's id each
+   * leave only whole runs, and nothing else, on disk.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"listing", "tasks", "file_stats-write", "file_stats-commit", "runs-write",
+      "runs-commit", "done"})
+  void statsKilledAtEachPhaseLeavesWholeRunsOnlyAndTheNextRunClearsTheRest(String phase)
+      throws Exception {
+    Path before = smallInput("before", 6);
+    Path after = smallInput("after", 9);
+    String warehouse = tmp.resolve("phase-" + phase).toString();
+    for (String[] run : new String[][] {{"kept", before.toString()}, {"again", before.toString()}}) {
+      CliRun done = run("stats", "--in", run[1], "--warehouse", warehouse, "--run-id", run[0]);
+      assertThat(done.code()).as(done.err()).isEqualTo(0);
+    }
+
+    // C1 alone, as submit.sh starts stats: it halves a child's Spark start-up.
+    ChildJvm child = child(tmp.resolve("phase-" + phase + ".log"))
+        .flag("-XX:TieredStopAtLevel=1")
+        .flag("-Dnpystats.pause.at=" + phase)
+        .flag("-Dspark.sql.sources.commitProtocolClass=" + PausingCommitProtocol.class.getName());
+    Process process = child.main(Main.class.getName(), "stats", "--in", after.toString(),
+        "--warehouse", warehouse, "--run-id", "again", "--partitions", "2");
+    awaitLine(child, process, "npystats: paused at " + phase, 120);
+    process.destroyForcibly();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed child ended").isTrue();
+
+    Map<String, Long> visible = wholeRunsAsReadersSeeThem(warehouse);
+    Map<String, Long> expected = new TreeMap<>(Map.of("kept", 6L));
+    switch (phase) {
+      case "listing", "tasks" -> expected.put("again", 6L); // its write had not begun
+      case "done" -> expected.put("again", 9L);
+      default -> { } // withdrawn for its re-write, which did not commit
+    }
+    assertThat(visible).as("runs and their file counts after a kill at %s", phase).isEqualTo(expected);
+
+    CliRun next = run("stats", "--in", before.toString(), "--warehouse", warehouse, "--run-id", "next");
+    assertThat(next.code()).as(next.err()).isEqualTo(0);
+    expected.put("next", 6L);
+    assertThat(wholeRunsAsReadersSeeThem(warehouse)).isEqualTo(expected);
+    assertOnlyCommittedRunsOnDisk(warehouse, expected.keySet());
+
+    CliRun again = run("stats", "--in", after.toString(), "--warehouse", warehouse, "--run-id", "again");
+    assertThat(again.code()).as(again.err()).isEqualTo(0);
+    expected.put("again", 9L);
+    assertThat(wholeRunsAsReadersSeeThem(warehouse)).isEqualTo(expected);
+    assertOnlyCommittedRunsOnDisk(warehouse, expected.keySet());
+  }
+
+  /** A folder of {@code files} small .npy files, made once per name. */
+  private static Path smallInput(String name, int files) throws IOException {
+    Path dir = tmp.resolve("input-" + name);
+    if (!Files.isDirectory(dir)) {
+      GenerateJob.run(spark, dir.toString(), files, 100, 5, 2);
+    }
+    return dir;
+  }
+
+  /**
+   * Each run id in the views {@code sql} queries, with its file count, after checking that the
+   * {@code file_stats} and {@code runs} views hold the same run ids and each run's
+   * {@code file_stats} rows are as many as its {@code runs} row says.
+   */
+  private static Map<String, Long> wholeRunsAsReadersSeeThem(String warehouse) throws IOException {
+    Tables.register(spark, warehouse);
+    Map<String, Long> runs = new TreeMap<>();
+    for (Row row : spark.sql("SELECT run_id, files FROM runs").collectAsList()) {
+      runs.put(row.getString(0), row.getLong(1));
+    }
+    Map<String, Long> rows = new TreeMap<>();
+    for (Row row : spark.sql("SELECT run_id, count(*) FROM file_stats GROUP BY run_id").collectAsList()) {
+      rows.put(row.getString(0), row.getLong(1));
+    }
+    assertThat(rows).as("file_stats rows per run, against runs' file counts").isEqualTo(runs);
+    return runs;
+  }
+
+  /** Every table's partitions are the committed runs', and no staging or temporary file is left. */
+  private static void assertOnlyCommittedRunsOnDisk(String warehouse, Set<String> runIds)
+      throws IOException {
+    Set<String> partitions = runIds.stream().map(id -> Tables.RUN_ID + "=" + id)
+        .collect(Collectors.toCollection(TreeSet::new));
+    for (String table : List.of(Tables.FILE_STATS, Tables.RUNS)) {
+      assertThat(contents(Path.of(warehouse, table))).as("%s in %s", table, warehouse)
+          .containsExactlyElementsOf(partitions);
+    }
+    try (Stream<Path> all = Files.walk(Path.of(warehouse))) {
+      assertThat(all.map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.startsWith(".") || name.equals("_temporary")
+              || name.endsWith(".tmp"));
+    }
+  }
+
+  /** Waits for {@code line} in the child's output; fails with the output if it ends first. */
+  private static void awaitLine(ChildJvm child, Process process, String line, int timeoutSeconds)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(child.log()) && Files.readString(child.log()).contains(line)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    process.destroyForcibly();
+    throw new AssertionError("the child never printed '" + line + "'; its output ends:\n"
+        + child.tail(40));
   }
 
   /** Polls the table folder for Spark's staging folder until it appears or the process ends. */

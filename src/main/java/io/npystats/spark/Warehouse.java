@@ -1,0 +1,159 @@
+package io.npystats.spark;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+
+/**
+ * The warehouse's run bookkeeping, for the driver only. A {@code stats} run is committed by its
+ * row in {@code runs}, written after its {@code file_stats} rows: readers see only run ids that
+ * have that row, so a run killed at any moment is either whole or invisible. What a killed run
+ * left (partitions without a {@code runs} row, Spark's staging folders) is cleared by the next
+ * command that writes, while it holds the writer's lock.
+ *
+ * <p>The lock is an operating-system lock on {@code _writer.lock} in a local warehouse, which
+ * the system releases when its process dies, even by {@code kill -9}. Other stores (HDFS, S3)
+ * have no such lock: there, one writing command at a time per warehouse.
+ */
+public final class Warehouse implements AutoCloseable {
+  static final String LOCK_FILE = "_writer.lock";
+  private static final String[] TABLES = {Tables.RUNS, Tables.FILE_STATS, Tables.BENCHMARKS};
+
+  private final FileSystem fs;
+  private final Path root;
+  private final FileChannel lockChannel;
+
+  private Warehouse(FileSystem fs, Path root, FileChannel lockChannel) {
+    this.fs = fs;
+    this.root = root;
+    this.lockChannel = lockChannel;
+  }
+
+  /**
+   * Takes the writer's lock, waiting for another writer to finish, and clears what killed runs
+   * left behind.
+   */
+  public static Warehouse forWriting(String warehouse, Configuration conf) throws IOException {
+    Path root = new Path(warehouse);
+    FileSystem fs = root.getFileSystem(conf);
+    FileChannel channel = null;
+    try {
+      if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+        java.nio.file.Path dir = java.nio.file.Path.of(fs.makeQualified(root).toUri());
+        java.nio.file.Files.createDirectories(dir);
+        channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        channel.lock();
+      }
+      Warehouse w = new Warehouse(fs, root, channel);
+      w.clearLeftovers();
+      return w;
+    } catch (IOException | RuntimeException e) {
+      if (channel != null) {
+        channel.close();
+      }
+      throw new WarehouseWriteException(warehouse, e);
+    }
+  }
+
+  /** The run ids committed in {@code warehouse}: those with a {@code runs} row. */
+  public static Set<String> committedRuns(String warehouse, Configuration conf) throws IOException {
+    Path root = new Path(warehouse);
+    return runIds(root.getFileSystem(conf), new Path(root, Tables.RUNS));
+  }
+
+  /**
+   * Withdraws a run from readers by removing its {@code runs} row; its other rows are then
+   * leftovers. A re-run does this before it writes, so that a re-run killed part way leaves the
+   * run absent rather than its old row over new data.
+   */
+  public boolean uncommit(String runId) throws IOException {
+    return fs.delete(partition(Tables.RUNS, runId), true);
+  }
+
+  /**
+   * Removes a run from every table, its commit row first so that readers stop seeing it before
+   * any of its rows go.
+   *
+   * @return the tables that held the run, in the order they lost it
+   */
+  public List<String> delete(String runId) throws IOException {
+    List<String> held = new ArrayList<>();
+    for (String table : TABLES) {
+      if (fs.delete(partition(table, runId), true)) {
+        held.add(table);
+      }
+    }
+    return held;
+  }
+
+  /**
+   * Spark's staging folders in every table and the {@code file_stats} partitions of run ids
+   * without a {@code runs} row. Safe only under the writer's lock: a live writer's staging
+   * folders and uncommitted partitions look the same.
+   */
+  List<Path> leftovers() throws IOException {
+    List<Path> found = new ArrayList<>();
+    for (String table : TABLES) {
+      Path dir = new Path(root, table);
+      if (fs.exists(dir)) {
+        for (FileStatus child : fs.listStatus(dir)) {
+          String name = child.getPath().getName();
+          if (name.startsWith(".spark-staging-") || name.equals("_temporary")) {
+            found.add(child.getPath());
+          }
+        }
+      }
+    }
+    Set<String> committed = runIds(fs, new Path(root, Tables.RUNS));
+    for (String runId : runIds(fs, new Path(root, Tables.FILE_STATS))) {
+      if (!committed.contains(runId)) {
+        found.add(partition(Tables.FILE_STATS, runId));
+      }
+    }
+    return found;
+  }
+
+  private void clearLeftovers() throws IOException {
+    for (Path leftover : leftovers()) {
+      fs.delete(leftover, true);
+    }
+  }
+
+  private Path partition(String table, String runId) {
+    return new Path(new Path(root, table), Tables.RUN_ID + "=" + runId);
+  }
+
+  private static Set<String> runIds(FileSystem fs, Path table) throws IOException {
+    Set<String> ids = new TreeSet<>();
+    if (!fs.exists(table)) {
+      return ids;
+    }
+    String prefix = Tables.RUN_ID + "=";
+    for (FileStatus child : fs.listStatus(table)) {
+      String name = child.getPath().getName();
+      if (child.isDirectory() && name.startsWith(prefix)) {
+        ids.add(name.substring(prefix.length()));
+      }
+    }
+    return ids;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (lockChannel != null) {
+      // Closing the channel releases the lock.
+      lockChannel.close();
+    }
+  }
+}
