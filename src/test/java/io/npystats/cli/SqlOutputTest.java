@@ -55,11 +55,19 @@ class SqlOutputTest {
 
   @Test
   void withoutAQueryTheStatementsOnStandardInputRunInOneSession() {
-    CliRun both = withStdin("CREATE TEMPORARY VIEW answers AS SELECT 42 AS answer;\n"
+    CliRun both = withStdin("SELECT 41 AS before;\n"
         + "-- a comment; not a statement\n"
-        + "SELECT answer, 'a;b' AS text\n  FROM answers;\n", "sql", "--warehouse", warehouse, "--format", "csv");
+        + "WITH answers AS (SELECT 42 AS answer)\nSELECT answer, 'a;b' AS text\n  FROM answers;\n",
+        "sql", "--warehouse", warehouse, "--format", "csv");
     assertThat(both.code()).as(both.err()).isZero();
-    assertThat(both.out()).isEqualTo("answer,text\n42,a;b\n");
+    assertThat(both.out()).isEqualTo("before\n41\nanswer,text\n42,a;b\n");
+
+    CliRun writing = withStdin("SELECT 1 AS one;\nCREATE TEMPORARY VIEW v AS SELECT 2;\nSELECT 3 AS three;\n",
+        "sql", "--warehouse", warehouse, "--format", "csv");
+    assertThat(writing.code()).isEqualTo(Main.FAILED);
+    assertThat(writing.out()).isEqualTo("one\n1\n");
+    assertThat(writing.err()).endsWith("error: sql is read-only: CREATE VIEW is not a query (SELECT,"
+        + " WITH, VALUES, SHOW, DESCRIBE or EXPLAIN) (in: CREATE TEMPORARY VIEW v AS SELECT 2)\n");
 
     CliRun failing = withStdin("SELECT 1 AS one;\nSELECT * FROM no_such_table;\nSELECT 3 AS three;\n",
         "sql", "--warehouse", warehouse, "--format", "csv");

@@ -101,7 +101,8 @@ class SubmitTest {
     assertThat(c.code()).isEqualTo(Main.OK);
     assertThat(c.out()).startsWith("Usage: ./submit.sh [SPARK_OPTIONS] [COMMAND [ARGS...]]")
         .containsPattern("(?m)^  stats +Compute count")
-        .containsPattern("(?m)^  sql +Run Spark SQL")
+        .containsPattern("(?m)^  sql +Run a Spark SQL query")
+        .containsPattern("(?m)^  runs +")
         .contains("cluster start|stop|status")
         .contains("--master URL")
         .contains("Tables go to " + Defaults.warehouse() + " unless");
