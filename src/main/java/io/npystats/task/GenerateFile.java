@@ -17,7 +17,9 @@ import org.apache.hadoop.fs.Path;
  * {@code samples} standard-normal float64 values that depend only on (seed, i).
  *
  * <p>Atomic and resumable: the bytes go to a hidden temporary name that is renamed into place
- * once complete, so the final name only ever holds a complete file. A file already there with
+ * once complete, so the final name only ever holds a complete file. On an object store, where a
+ * rename is a copy and an object appears only once its upload completes, each file is written
+ * under its own name instead ({@link Stores#renamesAreAtomic}). A file already there with
  * the right length is kept; any other is rewritten. Each attempt uses its own temporary name, so
  * a retried or speculative task never writes into another's file. One instance per thread.
  */
@@ -88,19 +90,15 @@ public final class GenerateFile {
       if (target.length(name) == expected) {
         return new GeneratedFile(index, target.pathOf(name), false, expected, seconds(start));
       }
+      if (!target.renamesAreAtomic()) {
+        writeInPlace(name, index);
+        return new GeneratedFile(index, target.pathOf(name), true, expected, seconds(start));
+      }
       String temp = TEMP_PREFIX + index + ".npy." + attempt + TEMP_SUFFIX;
       boolean renamed = false;
       try {
         try (WritableByteChannel out = target.create(temp)) {
-          NpyWriter writer = new NpyWriter(out, samples, writeBuffer);
-          NormalSamples random = NormalSamples.forFile(seed, index);
-          for (long done = 0; done < samples; ) {
-            int n = (int) Math.min(CHUNK, samples - done);
-            random.fill(values, n);
-            writer.write(values, n);
-            done += n;
-          }
-          writer.finish();
+          write(out, index);
         }
         // Another attempt at the same file writes the same bytes, so whichever lands last is right.
         target.replace(temp, name);
@@ -115,6 +113,33 @@ public final class GenerateFile {
       throw new UncheckedIOException(
           "could not write " + new Path(dir, name) + ": " + e.getMessage(), e);
     }
+  }
+
+  private void writeInPlace(String name, long index) throws IOException {
+    FileTarget.InPlace out = target.createInPlace(name);
+    boolean written = false;
+    try {
+      write(out, index);
+      written = true;
+    } finally {
+      if (written) {
+        out.close();
+      } else {
+        out.abandon();
+      }
+    }
+  }
+
+  private void write(WritableByteChannel out, long index) throws IOException {
+    NpyWriter writer = new NpyWriter(out, samples, writeBuffer);
+    NormalSamples random = NormalSamples.forFile(seed, index);
+    for (long done = 0; done < samples; ) {
+      int n = (int) Math.min(CHUNK, samples - done);
+      random.fill(values, n);
+      writer.write(values, n);
+      done += n;
+    }
+    writer.finish();
   }
 
   /**
