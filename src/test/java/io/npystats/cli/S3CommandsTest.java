@@ -191,11 +191,20 @@ class S3CommandsTest {
   void compareReadsItsInputFromS3() throws IOException {
     String files = "s3a://" + BUCKET + "/compare-input";
     generateBoth("compare-input", 4, 500, 3);
-    CliRun compare = run("compare", "--in", files, "--engines", "sequential,threads,spark",
-        "--workers", "2", "--repeats", "1", "--warehouse", "s3a://" + BUCKET + "/compare-warehouse",
-        "--report", tmp.resolve("report").toString());
-    assertThat(compare.code()).as(compare.err()).isZero();
-    assertThat(compare.out()).contains("4 files").doesNotContain("error");
+    // compare hands its child processes the spark.hadoop.* settings of the Spark configuration
+    // (system properties, as spark-submit sets them), not those of the running session.
+    Map<String, String> settings = server.bucketSettings(BUCKET, S3Server.SECRET_KEY);
+    settings.forEach((key, value) -> System.setProperty("spark.hadoop." + key, value));
+    try {
+      CliRun compare = run("compare", "--in", files, "--engines", "sequential,threads,processes,spark",
+          "--workers", "2", "--repeats", "1", "--warehouse", "s3a://" + BUCKET + "/compare-warehouse",
+          "--report", tmp.resolve("report").toString());
+      assertThat(compare.code()).as(compare.err()).isZero();
+      assertThat(compare.out()).contains("4 files").doesNotContain("error")
+          .contains("Every engine gave the same results as sequential for every file");
+    } finally {
+      settings.keySet().forEach(key -> System.clearProperty("spark.hadoop." + key));
+    }
   }
 
   @Test
