@@ -31,6 +31,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,17 +49,13 @@ class S3CommandsTest {
 
   @TempDir static Path tmp;
   static S3Server server;
-  static SparkSession spark;
-  static Configuration hadoop;
-  static final List<String> settingsSet = new ArrayList<>();
+  static final Map<String, String> settings = new java.util.LinkedHashMap<>();
 
   @BeforeAll
   static void startServer() throws Exception {
     server = S3Server.start(tmp.resolve("s3"));
     server.createBucket(BUCKET);
     server.createBucket(WRONG_SECRET_BUCKET);
-    spark = SharedSpark.spark();
-    hadoop = spark.sparkContext().hadoopConfiguration();
     set(server.bucketSettings(BUCKET, S3Server.SECRET_KEY));
     set(server.bucketSettings(WRONG_SECRET_BUCKET, "not-the-secret"));
     set(server.bucketSettings(MISSING_BUCKET, S3Server.SECRET_KEY));
@@ -69,14 +66,34 @@ class S3CommandsTest {
     set(S3Server.bucketSettings(DEAD_BUCKET, "http://127.0.0.1:" + closedPort, S3Server.SECRET_KEY));
   }
 
-  private static void set(Map<String, String> settings) {
-    settings.forEach(hadoop::set);
-    settingsSet.addAll(settings.keySet());
+  private static void set(Map<String, String> bucketSettings) {
+    settings.putAll(bucketSettings);
+  }
+
+  /**
+   * The shared session with this suite's buckets set in its Hadoop configuration. Asked for
+   * afresh each time: compare's spark engine stops the session it finds and starts its own.
+   */
+  private static SparkSession spark() {
+    SparkSession spark = SharedSpark.spark();
+    settings.forEach(spark.sparkContext().hadoopConfiguration()::set);
+    return spark;
+  }
+
+  /** Every command of a test runs in the shared session, its buckets set. */
+  @BeforeEach
+  void setBuckets() {
+    spark();
+  }
+
+  private static Configuration hadoop() {
+    return spark().sparkContext().hadoopConfiguration();
   }
 
   @AfterAll
   static void stopServer() throws Exception {
-    settingsSet.forEach(hadoop::unset);
+    Configuration hadoop = SharedSpark.spark().sparkContext().hadoopConfiguration();
+    settings.keySet().forEach(hadoop::unset);
     if (server != null) {
       server.close();
     }
@@ -90,27 +107,33 @@ class S3CommandsTest {
    */
   private static Path generateBoth(String name, int files, int samples, long seed) throws IOException {
     Path local = tmp.resolve("local-" + name);
-    GenerateJob.run(spark, local.toString(), files, samples, seed, 2);
+    GenerateJob.run(spark(), local.toString(), files, samples, seed, 2);
     s3().copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()),
         new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/" + name));
     return local;
   }
 
   private static FileSystem s3() throws IOException {
-    return FileSystem.get(URI.create("s3a://" + BUCKET + "/"), hadoop);
+    return FileSystem.get(URI.create("s3a://" + BUCKET + "/"), hadoop());
   }
 
   @Test
   void generateWritesTheBytesOfALocalRunWithNoTemporaryAndARerunKeepsThem() throws IOException {
     String files = "s3a://" + BUCKET + "/generated";
+    FileSystem fs = s3();
+    IOStatisticsSnapshot before = new IOStatisticsSnapshot(IOStatisticsSupport.retrieveIOStatistics(fs));
     CliRun gen = run("generate", "--out", files, "--files", "6", "--samples", "2500", "--seed", "11",
         "--partitions", "3");
     assertThat(gen.code()).as(gen.err()).isZero();
+    // Each object is uploaded once under its own name: no temporary, no rename (a copy on S3).
+    IOStatistics used = difference(IOStatisticsSupport.retrieveIOStatistics(fs), before);
+    assertThat(counter(used, StoreStatisticNames.OBJECT_PUT_REQUEST)).as("PUTs")
+        .isGreaterThanOrEqualTo(6);
+    assertThat(counter(used, StoreStatisticNames.OBJECT_COPY_REQUESTS)).as("copies").isZero();
     assertThat(gen.out()).contains("generate: 6 files in " + files + " (6 written, 0 already complete)");
 
     Path local = tmp.resolve("local-generated");
-    GenerateJob.run(spark, local.toString(), 6, 2500, 11, 2);
-    FileSystem fs = s3();
+    GenerateJob.run(spark(), local.toString(), 6, 2500, 11, 2);
     List<String> names = new ArrayList<>();
     for (FileStatus status : fs.listStatus(new org.apache.hadoop.fs.Path(files))) {
       String name = status.getPath().getName();
@@ -151,7 +174,7 @@ class S3CommandsTest {
     assertThat(rows(warehouse, "folder")).isEqualTo(expected);
 
     // Each file costs one HEAD (its length and kind) and one GET, never a second HEAD to open it.
-    SummarizeFile summarize = new SummarizeFile(hadoop);
+    SummarizeFile summarize = new SummarizeFile(hadoop());
     IOStatisticsSnapshot before = new IOStatisticsSnapshot(IOStatisticsSupport.retrieveIOStatistics(fs));
     for (int i = 0; i < 8; i++) {
       assertThat(summarize.apply(files + "/file_" + i + ".npy").isOk()).isTrue();
@@ -193,8 +216,8 @@ class S3CommandsTest {
     generateBoth("compare-input", 4, 500, 3);
     // compare hands its child processes the spark.hadoop.* settings of the Spark configuration
     // (system properties, as spark-submit sets them), not those of the running session.
-    Map<String, String> settings = server.bucketSettings(BUCKET, S3Server.SECRET_KEY);
-    settings.forEach((key, value) -> System.setProperty("spark.hadoop." + key, value));
+    Map<String, String> bucket = server.bucketSettings(BUCKET, S3Server.SECRET_KEY);
+    bucket.forEach((key, value) -> System.setProperty("spark.hadoop." + key, value));
     try {
       CliRun compare = run("compare", "--in", files, "--engines", "sequential,threads,processes,spark",
           "--workers", "2", "--repeats", "1", "--warehouse", "s3a://" + BUCKET + "/compare-warehouse",
@@ -203,7 +226,7 @@ class S3CommandsTest {
       assertThat(compare.out()).contains("4 files").doesNotContain("error")
           .contains("Every engine gave the same results as sequential for every file");
     } finally {
-      settings.keySet().forEach(key -> System.clearProperty("spark.hadoop." + key));
+      bucket.keySet().forEach(key -> System.clearProperty("spark.hadoop." + key));
     }
   }
 
@@ -223,7 +246,7 @@ class S3CommandsTest {
     CliRun stats = run("stats", "--in", files + ".txt", "--warehouse", warehouse, "--run-id", "broken");
     assertThat(stats.code()).as(stats.err()).isEqualTo(1);
     assertThat(stats.out()).contains("stats: 3 files (1 ok, 2 failed)");
-    List<Row> errors = spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
+    List<Row> errors = spark().read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
         .where("status = 'error'").orderBy("path").select("path", "error").collectAsList();
     assertThat(errors).extracting(row -> row.getString(0) + ": " + row.getString(1)).containsExactly(
         files + "/file_1.npy: data shorter than the shape needs: shape (100,) of <f8 needs 928 bytes"
@@ -261,7 +284,7 @@ class S3CommandsTest {
   void statsKilledWhileWritingToS3LeavesNoRows() throws Exception {
     int files = 200;
     Path in = tmp.resolve("kill-input");
-    GenerateJob.run(spark, in.toString(), files, 8, 21, 2);
+    GenerateJob.run(spark(), in.toString(), files, 8, 21, 2);
     String warehouse = "s3a://" + BUCKET + "/kill-warehouse";
     Path table = server.objectFile(BUCKET, "kill-warehouse/" + Tables.FILE_STATS);
     String killed = null;
@@ -299,11 +322,11 @@ class S3CommandsTest {
 
     CliRun again = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", killed);
     assertThat(again.code()).as(again.err()).isZero();
-    Dataset<Row> rows = spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
+    Dataset<Row> rows = spark().read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
         .where("run_id = '" + killed + "'");
     assertThat(rows.count()).isEqualTo(files);
     assertThat(rows.select("path").distinct().count()).isEqualTo(files);
-    assertThat(spark.read().parquet(Tables.path(warehouse, Tables.RUNS))
+    assertThat(spark().read().parquet(Tables.path(warehouse, Tables.RUNS))
         .where("run_id = '" + killed + "'").count()).isEqualTo(1);
   }
 
@@ -333,7 +356,7 @@ class S3CommandsTest {
 
   /** A run's rows without what differs between stores: the path's folder and the timing. */
   private static List<String> rows(String warehouse, String runId) {
-    return spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
+    return spark().read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
         .where("run_id = '" + runId + "'")
         .selectExpr("regexp_extract(path, '[^/]+$', 0)", "status", "error", "dtype", "shape", "n",
             "mean", "std", "min", "max", "m2", "bytes")
