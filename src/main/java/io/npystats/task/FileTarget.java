@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -48,6 +50,29 @@ abstract class FileTarget {
   /** The path of {@code name} (a plain file name) in the folder, as the tables show it. */
   final String pathOf(String name) {
     return prefix + name;
+  }
+
+  /**
+   * Whether a file is best written under a temporary name and renamed into place
+   * ({@link Stores#renamesAreAtomic}); where not, {@link #createInPlace} writes it under its name.
+   */
+  boolean renamesAreAtomic() {
+    return true;
+  }
+
+  /**
+   * Creates {@code name} on a store that shows an object only once its upload completes. The
+   * channel's close publishes it; {@link InPlace#abandon} drops it instead, so a failed write
+   * publishes nothing.
+   */
+  InPlace createInPlace(String name) throws IOException {
+    throw new UnsupportedOperationException("files are renamed into place here");
+  }
+
+  /** A file being written under its own name, as {@link #createInPlace} makes it. */
+  interface InPlace extends WritableByteChannel {
+    /** Gives up the write: the store keeps whatever the name held before. */
+    void abandon() throws IOException;
   }
 
   /** The length of the regular file {@code name}, or -1 where there is none. */
@@ -129,11 +154,51 @@ abstract class FileTarget {
   private static final class Hadoop extends FileTarget {
     private final Path dir;
     private final FileSystem fs;
+    private final boolean renamesAreAtomic;
 
     Hadoop(Path dir, FileSystem fs) {
       super(dir);
       this.dir = dir;
       this.fs = fs;
+      this.renamesAreAtomic = Stores.renamesAreAtomic(fs);
+    }
+
+    @Override
+    boolean renamesAreAtomic() {
+      return renamesAreAtomic;
+    }
+
+    @Override
+    InPlace createInPlace(String name) throws IOException {
+      FSDataOutputStream stream = fs.create(new Path(dir, name), true);
+      WritableByteChannel channel = Channels.newChannel(stream);
+      return new InPlace() {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+          return channel.write(src);
+        }
+
+        @Override
+        public boolean isOpen() {
+          return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+          channel.close();
+        }
+
+        @Override
+        public void abandon() throws IOException {
+          // S3A's stream drops its upload; a stream that cannot (none of the stores written in
+          // place here) closes, and a re-run rewrites the short file it leaves.
+          if (stream.hasCapability(CommonPathCapabilities.ABORTABLE_STREAM)) {
+            stream.abort();
+          } else {
+            stream.close();
+          }
+        }
+      };
     }
 
     @Override

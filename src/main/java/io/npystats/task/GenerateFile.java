@@ -20,7 +20,9 @@ import org.apache.hadoop.fs.Path;
  * {@code samples} standard-normal float64 values that depend only on (seed, i).
  *
  * <p>Atomic and resumable: the bytes go to a hidden temporary name that is renamed into place
- * once complete, so the final name only ever holds a complete file. A file already there with
+ * once complete, so the final name only ever holds a complete file. On an object store, where a
+ * rename is a copy and an object appears only once its upload completes, each file is written
+ * under its own name instead ({@link Stores#renamesAreAtomic}). A file already there with
  * the right length is read back against the bytes it should hold, generated again, and kept only
  * where they are the same; any other is rewritten. Each attempt uses its own temporary name, so
  * a retried or speculative task never writes into another's file. One instance per thread.
@@ -105,6 +107,10 @@ public final class GenerateFile {
         }
         otherBytes = true;
       }
+      if (!target.renamesAreAtomic()) {
+        writeInPlace(name, index);
+        return new GeneratedFile(index, target.pathOf(name), true, otherBytes, expected, seconds(start));
+      }
       String temp = TEMP_PREFIX + index + ".npy." + attempt + TEMP_SUFFIX;
       boolean renamed = false;
       try {
@@ -123,6 +129,21 @@ public final class GenerateFile {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not write " + new Path(dir, name) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeInPlace(String name, long index) throws IOException {
+    FileTarget.InPlace out = target.createInPlace(name);
+    boolean written = false;
+    try {
+      writeSamples(out, index);
+      written = true;
+    } finally {
+      if (written) {
+        out.close();
+      } else {
+        out.abandon();
+      }
     }
   }
 

@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.util.functional.FutureIO;
 
 /** Opens the Hadoop {@link FileSystem} of a path: file://, hdfs://, s3a:// alike. */
 public final class Stores {
@@ -25,6 +28,15 @@ public final class Stores {
   public static final String NO_SUCH_FILE = "no such file";
   /** The message for a named pipe, socket or device. */
   public static final String NOT_REGULAR = "is not a regular file (a pipe, socket or device)";
+
+  /**
+   * Hadoop's option naming how a file opened with {@code openFile} will be read. A whole file is
+   * read from start to end: S3A then asks for it with one GET, not range by range.
+   */
+  static final String READ_POLICY = "fs.option.openfile.read.policy";
+  /** File systems whose rename is atomic and cheap: a local disk and HDFS, with its views. */
+  private static final Set<String> ATOMIC_RENAME_SCHEMES =
+      Set.of("file", "hdfs", "viewfs", "webhdfs", "swebhdfs");
 
   private Stores() {}
 
@@ -47,6 +59,16 @@ public final class Stores {
       return local.getRawFileSystem();
     }
     return fs;
+  }
+
+  /**
+   * Whether a rename on {@code fs} is atomic and cheap, so that a file can be written under a
+   * temporary name and renamed into place. Not on an object store (S3, GCS, Azure blobs): there a
+   * rename copies every byte, while an object appears only once its upload completes, so writing
+   * it under its final name is what keeps a half-written file out of sight.
+   */
+  public static boolean renamesAreAtomic(FileSystem fs) {
+    return fs instanceof RawLocalFileSystem || ATOMIC_RENAME_SCHEMES.contains(fs.getScheme());
   }
 
   /**
@@ -104,6 +126,10 @@ public final class Stores {
     if (status.isDirectory()) {
       throw new FileNotFoundException(IS_DIRECTORY);
     }
-    return new ReadableFile(Channels.newChannel(fs.open(path)), status.getLen());
+    // Opened with the status just fetched: S3A's plain open would ask the store for it again, a
+    // second HEAD request for every file before its GET.
+    FSDataInputStream in = FutureIO.awaitFuture(
+        fs.openFile(path).withFileStatus(status).opt(READ_POLICY, "whole-file").build());
+    return new ReadableFile(Channels.newChannel(in), status.getLen());
   }
 }

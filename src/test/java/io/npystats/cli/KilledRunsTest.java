@@ -226,7 +226,7 @@ class KilledRunsTest {
   }
 
   /** Polls the table folder for Spark's staging folder until it appears or the process ends. */
-  private static Path awaitStaging(Process process, Path table, int timeoutSeconds)
+  static Path awaitStaging(Process process, Path table, int timeoutSeconds)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (process.isAlive() && System.nanoTime() < deadline) {
