@@ -35,7 +35,10 @@ final class Failures {
         return "disk quota exceeded";
       }
       if (t instanceof AccessDeniedException denied) {
-        return denied.getFile() + " is not writable (permission denied)";
+        // An object store says why (its status code and the request): a local file system does not.
+        return denied.getReason() != null
+            ? denied.getFile() + ": access denied: " + firstLine(denied.getReason())
+            : denied.getFile() + " is not writable (permission denied)";
       }
       if (t instanceof FileSystemException fs && fs.getReason() != null) {
         String what = fs.getReason().toLowerCase(Locale.ROOT);

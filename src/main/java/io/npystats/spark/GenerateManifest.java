@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.npystats.gen.NormalSamples;
+import io.npystats.task.Stores;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,7 +119,13 @@ record GenerateManifest(long files, long samples, long seed, String generator, S
    */
   static int removeTemporaries(FileSystem fs, Path dir) throws IOException {
     int removed = 0;
-    for (FileStatus status : fs.listStatus(dir)) {
+    FileStatus[] entries;
+    try {
+      entries = fs.listStatus(dir);
+    } catch (FileNotFoundException emptyOnAnObjectStore) {
+      return 0; // an object store has no empty folders: a new one is not there to list
+    }
+    for (FileStatus status : entries) {
       String name = status.getPath().getName();
       if (status.isFile() && name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX)
           && fs.delete(status.getPath(), false)) {
@@ -141,6 +148,14 @@ record GenerateManifest(long files, long samples, long seed, String generator, S
     byte[] bytes = (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n")
         .getBytes(StandardCharsets.UTF_8);
     Path target = new Path(dir, NAME);
+    if (!Stores.renamesAreAtomic(fs)) {
+      // An object store shows an object only once its upload completes, and a rename there is a
+      // copy that will not replace the old manifest: the new one is put in place whole.
+      try (OutputStream out = fs.create(target, true)) {
+        out.write(bytes);
+      }
+      return;
+    }
     Path temp = new Path(dir, TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
     boolean renamed = false;
     try {
