@@ -81,7 +81,8 @@ class ClusterIT {
   void compareRunsTheClusterEngineAndAgreesWithSequential() throws Exception {
     String warehouse = tmp.resolve("compare-warehouse").toString();
     Outcome compare = cluster.submit(RUN_TIMEOUT, "--master", MASTER, "compare",
-        "--in", files.toString(), "--workers", "1", "--engines", SparkEngine.CLUSTER,
+        "--in", files.toString(), "--workers", "1", "--repeats", "1",
+        "--engines", SparkEngine.CLUSTER,
         "--warehouse", warehouse, "--report", tmp.resolve("report").toString(),
         "--work", tmp.resolve("compare-work").toString(), "--run-id", "cluster");
     // compare exits 1 when an engine's results differ from sequential's in any bit.

@@ -38,7 +38,13 @@ class ReadmeCommandsIT {
       "./submit.sh --master spark://127.0.0.1:7077 compare --in data/files",
       "needs the cluster; ClusterIT runs compare on one",
       "./submit.sh cluster stop",
-      "stops the cluster that start started");
+      "stops the cluster that start started",
+      "./submit.sh generate --out s3a://bucket/npy --files 1000 --samples 100000 --seed 42",
+      "needs an S3 store and its keys; S3CommandsTest runs generate on S3Proxy",
+      "./submit.sh stats --in s3a://bucket/npy --warehouse s3a://bucket/warehouse",
+      "needs an S3 store and its keys; S3CommandsTest runs stats on S3Proxy",
+      "./submit.sh sql --warehouse s3a://bucket/warehouse \"SELECT count(*) FROM file_stats\"",
+      "needs an S3 store and its keys; S3CommandsTest runs sql on S3Proxy");
   private static final Set<String> SIZED = Set.of("demo", "generate", "compare");
   private static final String SEPARATOR = "\u0000";
   private static final long TIMEOUT_SECONDS = 300;
