@@ -25,6 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * interrupted. The killed command runs in a child JVM on {@code local[2]}, as {@code submit.sh}
  * would start it; the re-runs run in this JVM.
  */
+@Tag("slow")
 class KilledRunsTest {
   @TempDir static Path tmp;
   static SparkSession spark;

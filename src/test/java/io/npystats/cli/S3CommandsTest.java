@@ -32,6 +32,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server through its own {@code fs.s3a.bucket.NAME.*} settings, the retry and time-out settings
  * among them taken from {@code conf/spark-defaults.conf}, as {@code submit.sh} would give them.
  */
+@Tag("slow")
 class S3CommandsTest {
   static final String BUCKET = "npystats-data";
   static final String WRONG_SECRET_BUCKET = "npystats-wrong-secret";

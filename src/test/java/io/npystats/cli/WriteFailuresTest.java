@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * would not stop writes anyway); elsewhere a read-only folder stands in and the full disk is
  * skipped.
  */
+@Tag("slow")
 class WriteFailuresTest {
   @TempDir static Path tmp;
   static String files;
