@@ -89,14 +89,23 @@ final class Comparison {
     this.conf = hadoopConf();
   }
 
-  /** The Hadoop settings a Spark session would get: defaults, then every {@code spark.hadoop.*}. */
+  /**
+   * The Hadoop settings a Spark session would get: defaults, the application's own
+   * ({@link SparkSessions#DEFAULTS}), then every {@code spark.hadoop.*} given. The application's
+   * matter here: Hadoop caches one local file system per JVM for whichever configuration asks
+   * first, and without them the benchmarks table would be written with a {@code .crc} per file.
+   */
   static Configuration hadoopConf() {
     Configuration conf = new Configuration();
+    Map<String, String> settings = new LinkedHashMap<>(SparkSessions.DEFAULTS);
     for (Tuple2<String, String> entry : new SparkConf().getAll()) {
-      if (entry._1().startsWith("spark.hadoop.")) {
-        conf.set(entry._1().substring("spark.hadoop.".length()), entry._2());
-      }
+      settings.put(entry._1(), entry._2());
     }
+    settings.forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        conf.set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
     return conf;
   }
 
