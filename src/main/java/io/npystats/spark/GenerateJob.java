@@ -141,6 +141,7 @@ public final class GenerateJob {
     if (found == null || !found.complete()) {
       requested.completed().write(fs, dir);
     }
+    PausePoint.reach("generate-done");
     return new Result(files, written, rewritten, kept, bytes, slices, removed, surplus,
         (System.nanoTime() - start) / 1e9);
   }
@@ -225,6 +226,8 @@ public final class GenerateJob {
       long bytes = 0;
       for (Iterator<GeneratedFile> files = each.call(ranges); files.hasNext(); ) {
         GeneratedFile file = files.next();
+        // After a file is in place, so that a fault test stops the tasks part way through.
+        PausePoint.reach("generate-tasks");
         if (!file.written()) {
           kept++;
           continue;

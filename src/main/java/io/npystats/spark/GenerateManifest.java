@@ -148,9 +148,12 @@ record GenerateManifest(long files, long samples, long seed, String generator, S
     byte[] bytes = (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n")
         .getBytes(StandardCharsets.UTF_8);
     Path target = new Path(dir, NAME);
+    // Where a fault test stops a run: the manifest's new state written but not yet in place.
+    String landing = complete ? "generate-complete" : "generate-manifest";
     if (!Stores.renamesAreAtomic(fs)) {
       // An object store shows an object only once its upload completes, and a rename there is a
       // copy that will not replace the old manifest: the new one is put in place whole.
+      PausePoint.reach(landing);
       try (OutputStream out = fs.create(target, true)) {
         out.write(bytes);
       }
@@ -162,6 +165,7 @@ record GenerateManifest(long files, long samples, long seed, String generator, S
       try (OutputStream out = fs.create(temp, true)) {
         out.write(bytes);
       }
+      PausePoint.reach(landing);
       // HDFS and object stores will not rename onto an existing file.
       if (!fs.rename(temp, target)) {
         fs.delete(target, false);

@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -302,6 +303,109 @@ class KilledRunsTest {
       assertThat(Files.readAllBytes(resumed.resolve(name))).as("%s; %s", name, what)
           .isEqualTo(Files.readAllBytes(reference.resolve(name)));
     }
+  }
+
+  private static final String[] SMALL_SET = {"--files", "20", "--samples", "1000", "--seed", "5",
+      "--partitions", "4"};
+  private static final String MANIFEST = "_npystats_generate.json";
+
+  /** Each name in a folder generated once, uninterrupted, with {@link #SMALL_SET}, and its CRC. */
+  private static Map<String, Long> smallSetReference;
+
+  /**
+   * A generate run killed at each moment it passes, in order: its manifest written but not in
+   * place, a task part way through its files, the last file in place but the manifest not yet
+   * marked complete (written but not in place), and the end. The folder shows no partial file;
+   * a run with another seed is refused without touching it wherever the manifest is in place;
+   * and a re-run with the killed one's parameters leaves the folder byte for byte as a run never
+   * interrupted does, with no temporary left.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"generate-manifest", "generate-tasks", "generate-complete",
+      "generate-done"})
+  void generateKilledAtEachPhaseThenRerunGivesTheSameBytes(String phase) throws Exception {
+    Map<String, Long> reference = smallSetReference();
+    Path dir = tmp.resolve("generate-" + phase);
+    ChildJvm child = child(tmp.resolve("generate-" + phase + ".log"))
+        .flag("-XX:TieredStopAtLevel=1")
+        .flag("-Dnpystats.pause.at=" + phase);
+    Process process = child.main(Main.class.getName(),
+        concat(new String[] {"generate", "--out", dir.toString()}, SMALL_SET));
+    awaitLine(child, process, "npystats: paused at " + phase, 120);
+    process.destroyForcibly();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed child ended").isTrue();
+
+    Map<String, Long> left = crcs(dir);
+    List<String> files = left.keySet().stream().filter(name -> name.startsWith("file_")).toList();
+    for (String name : files) {
+      assertThat(left.get(name)).as("CRC of %s after a kill at %s", name, phase)
+          .isEqualTo(reference.get(name));
+    }
+    long temporaries = left.keySet().stream().filter(name -> name.startsWith(".")).count();
+    String manifest = left.containsKey(MANIFEST) ? Files.readString(dir.resolve(MANIFEST)) : null;
+    switch (phase) {
+      case "generate-manifest" -> {
+        assertThat(files).as("files after a kill at %s", phase).isEmpty();
+        assertThat(manifest).as("manifest after a kill at %s", phase).isNull();
+        assertThat(temporaries).as("manifest temporaries after a kill at %s", phase).isOne();
+      }
+      case "generate-tasks" -> {
+        assertThat(files).as("files after a kill at %s", phase).isNotEmpty().hasSizeLessThan(20);
+        assertThat(manifest).contains("\"seed\" : 5,").contains("\"complete\" : false");
+      }
+      case "generate-complete" -> {
+        assertThat(files).as("files after a kill at %s", phase).hasSize(20);
+        assertThat(manifest).contains("\"seed\" : 5,").contains("\"complete\" : false");
+        assertThat(temporaries).as("manifest temporaries after a kill at %s", phase).isOne();
+      }
+      default -> assertThat(left).as("folder after a kill at %s", phase)
+          .containsExactlyEntriesOf(reference);
+    }
+
+    if (manifest != null) {
+      // The manifest records the seed before the first file is written, so no other run takes
+      // over a folder that is part way through.
+      CliRun reseeded = run("generate", "--out", dir.toString(), "--files", "20", "--samples",
+          "1000", "--seed", "6", "--partitions", "4");
+      assertThat(reseeded.code()).as(reseeded.err()).isEqualTo(Main.USAGE);
+      assertThat(reseeded.err()).startsWith("error: " + dir
+          + " was generated with --seed 5, not 6; add --overwrite to replace it\n");
+      assertThat(crcs(dir)).as("folder after the refused run").containsExactlyEntriesOf(left);
+    }
+
+    CliRun rerun = run(concat(new String[] {"generate", "--out", dir.toString()}, SMALL_SET));
+    assertThat(rerun.code()).as(rerun.err()).isZero();
+    Map<String, Long> after = crcs(dir);
+    assertThat(after.keySet()).as("after the re-run of a kill at %s", phase)
+        .noneMatch(name -> name.startsWith(".") || name.endsWith(".tmp"));
+    assertThat(after).as("folder after the re-run of a kill at %s", phase)
+        .containsExactlyEntriesOf(reference);
+    assertThat(rerun.out()).as("re-run after a kill at %s", phase).contains(" ("
+        + (20 - files.size()) + " written, " + files.size() + " already complete"
+        + (temporaries > 0 ? ", " + temporaries + " leftover temporaries removed" : "") + ")\n");
+  }
+
+  private static synchronized Map<String, Long> smallSetReference() throws IOException {
+    if (smallSetReference == null) {
+      Path dir = tmp.resolve("generate-reference");
+      CliRun whole = run(concat(new String[] {"generate", "--out", dir.toString()}, SMALL_SET));
+      assertThat(whole.code()).as(whole.err()).isZero();
+      smallSetReference = crcs(dir);
+      assertThat(smallSetReference).hasSize(21).containsKey(MANIFEST);
+      assertThat(Files.readString(dir.resolve(MANIFEST))).contains("\"complete\" : true");
+    }
+    return smallSetReference;
+  }
+
+  /** Each name in a folder, hidden ones included, with the CRC-32 of its bytes, sorted by name. */
+  private static Map<String, Long> crcs(Path dir) throws IOException {
+    Map<String, Long> crcs = new TreeMap<>();
+    for (String name : contents(dir)) {
+      CRC32 crc = new CRC32();
+      crc.update(Files.readAllBytes(dir.resolve(name)));
+      crcs.put(name, crc.getValue());
+    }
+    return crcs;
   }
 
   /** Every name in a folder, hidden ones included, sorted; empty if there is no folder. */
