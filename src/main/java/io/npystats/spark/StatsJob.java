@@ -160,6 +160,7 @@ public final class StatsJob {
     }
   }
 
+  /** A summary as a {@code file_stats} row, in {@link Tables#FILE_STATS_SCHEMA}'s order. */
   static final class ToRow implements Function<FileSummary, Row> {
     private static final long serialVersionUID = 1L;
     private final String runId;
@@ -171,8 +172,7 @@ public final class StatsJob {
     @Override
     public Row call(FileSummary f) {
       PausePoint.reach("file_stats-write");
-      return RowFactory.create(runId, f.path(), f.status(), f.error(), f.dtype(), f.shape(), f.n(),
-          f.mean(), f.std(), f.min(), f.max(), f.m2(), f.bytes(), f.seconds());
+      return Tables.row(runId, FileSummary.COLUMNS, f);
     }
   }
 }

@@ -3,7 +3,6 @@ package io.npystats.task;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,11 +16,13 @@ import java.util.List;
 public final class Columns<R> {
   private final Class<R> type;
   private final List<Column<R>> all;
+  private final List<Column<R>> stored;
   private final Constructor<R> constructor;
 
   private Columns(Class<R> type, List<Column<R>> all) {
     this.type = type;
     this.all = List.copyOf(all);
+    this.stored = all.stream().filter(Column::stored).toList();
     if (!type.isRecord()) {
       throw new IllegalArgumentException(type.getSimpleName() + " is not a record");
     }
@@ -59,13 +60,7 @@ public final class Columns<R> {
 
   /** The columns the tables hold, in order. */
   public List<Column<R>> stored() {
-    List<Column<R>> out = new ArrayList<>();
-    for (Column<R> column : all) {
-      if (column.stored()) {
-        out.add(column);
-      }
-    }
-    return out;
+    return stored;
   }
 
   public int size() {
