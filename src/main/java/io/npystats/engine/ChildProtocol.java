@@ -237,6 +237,7 @@ final class ChildProtocol {
       case LONG -> parseLong(field, column.name());
       case DOUBLE -> parseDouble(field, column.name());
       case BOOLEAN -> parseBoolean(field, column.name());
+      case TIMESTAMP -> throw new ProtocolException(column.name() + ": a time is not part of the protocol");
     };
   }
 

@@ -38,28 +38,8 @@ public final class Tables {
   /** {@code run_id}, then the stored columns of {@link FileSummary#COLUMNS}. */
   public static final StructType FILE_STATS_SCHEMA = schema(FileSummary.COLUMNS);
 
-  public static final StructType RUNS_SCHEMA = new StructType()
-      .add(RUN_ID, DataTypes.StringType, false)
-      .add("command", DataTypes.StringType, false)
-      .add("input", DataTypes.StringType, false)
-      .add("master", DataTypes.StringType, false)
-      .add("app_id", DataTypes.StringType, false)
-      .add("spark_version", DataTypes.StringType, false)
-      .add("started_at", DataTypes.TimestampType, false)
-      .add("files", DataTypes.LongType, false)
-      .add("ok", DataTypes.LongType, false)
-      .add("failed", DataTypes.LongType, false)
-      .add("samples", DataTypes.LongType, false)
-      .add("bytes", DataTypes.LongType, false)
-      .add("startup_seconds", DataTypes.DoubleType, false)
-      .add("job_seconds", DataTypes.DoubleType, false)
-      .add("write_seconds", DataTypes.DoubleType, false)
-      .add("files_per_second", DataTypes.DoubleType, false)
-      .add("mb_per_second", DataTypes.DoubleType, false)
-      .add("mean", DataTypes.DoubleType, false)
-      .add("std", DataTypes.DoubleType, false)
-      .add("min", DataTypes.DoubleType, false)
-      .add("max", DataTypes.DoubleType, false);
+  /** {@code run_id}, then the columns of {@link RunRow#COLUMNS}. */
+  public static final StructType RUNS_SCHEMA = schema(RunRow.COLUMNS);
 
   private Tables() {}
 
@@ -89,6 +69,7 @@ public final class Tables {
       case LONG -> DataTypes.LongType;
       case DOUBLE -> DataTypes.DoubleType;
       case BOOLEAN -> DataTypes.BooleanType;
+      case TIMESTAMP -> DataTypes.TimestampType;
     };
   }
 

@@ -1,5 +1,6 @@
 package io.npystats.task;
 
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,12 +21,16 @@ import java.util.function.Function;
 public record Column<R>(String name, Type type, Function<R, ?> getter, boolean nullable,
     boolean stored, boolean exact) {
 
-  /** The Java type of a value: {@link String}, {@link Long}, {@link Double}, {@link Boolean}. */
+  /**
+   * The Java type of a value: {@link String}, {@link Long}, {@link Double}, {@link Boolean},
+   * {@link Timestamp}.
+   */
   public enum Type {
     TEXT(String.class),
     LONG(long.class),
     DOUBLE(double.class),
-    BOOLEAN(boolean.class);
+    BOOLEAN(boolean.class),
+    TIMESTAMP(Timestamp.class);
 
     private final Class<?> javaType;
 
@@ -69,6 +74,11 @@ public record Column<R>(String name, Type type, Function<R, ?> getter, boolean n
 
   public static <R> Column<R> bool(String name, Function<R, Boolean> getter, Trait... traits) {
     return of(name, Type.BOOLEAN, getter, traits);
+  }
+
+  public static <R> Column<R> timestamp(String name, Function<R, Timestamp> getter,
+      Trait... traits) {
+    return of(name, Type.TIMESTAMP, getter, traits);
   }
 
   private static <R> Column<R> of(String name, Type type, Function<R, ?> getter, Trait... traits) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.RecordComponent;
+import java.sql.Timestamp;
 import org.junit.jupiter.api.Test;
 
 class ColumnsTest {
@@ -29,6 +30,7 @@ class ColumnsTest {
           case LONG -> 1000L + i;
           case DOUBLE -> i + 0.25;
           case BOOLEAN -> i == k;
+          case TIMESTAMP -> new Timestamp(1000L * i);
         };
       }
       R record = columns.create(values);
