@@ -109,4 +109,32 @@ class ChildProtocolTest {
         .isInstanceOf(ChildProtocol.ProtocolException.class)
         .hasMessage("file indices must be consecutive: item 1 is 12, expected 11");
   }
+
+  @Test
+  void eachKindOfWorkCrossesWithItsParameters() throws Exception {
+    String conf = ChildProtocol.encodeConf(new Configuration(false));
+    StringWriter stats = new StringWriter();
+    ChildProtocol.writeInput(stats, conf, new StatsWork(List.of("a.npy", "b\tc.npy")));
+    assertThat(stats.toString()).contains("\nwork\tstats\nitem\ta.npy\nitem\tb\\tc.npy\nend\t2\n");
+    StatsWork back = (StatsWork) ChildProtocol.readInput(
+        new BufferedReader(new StringReader(stats.toString()))).work();
+    assertThat(back.paths()).containsExactly("a.npy", "b\tc.npy");
+
+    String extra = stats.toString().replace("work\tstats\n", "work\tstats\t/d\n");
+    assertThatThrownBy(() -> ChildProtocol.readInput(new BufferedReader(new StringReader(extra))))
+        .isInstanceOf(ChildProtocol.ProtocolException.class)
+        .hasMessage("a 'work stats' line has 0 parameters, found 1");
+    String unknown = stats.toString().replace("work\tstats\n", "work\tcopy\n");
+    assertThatThrownBy(() -> ChildProtocol.readInput(new BufferedReader(new StringReader(unknown))))
+        .isInstanceOf(ChildProtocol.ProtocolException.class)
+        .hasMessage("unknown work 'copy', expected stats or generate");
+
+    StringWriter generate = new StringWriter();
+    ChildProtocol.writeInput(generate, conf, new GenerateWork("/out", 5, 100, 10, 2));
+    assertThat(generate.toString()).contains("\nwork\tgenerate\t/out\t5\t100\nitem\t10\nitem\t11\n");
+    String noSeed = generate.toString().replace("\t5\t100\n", "\t100\n");
+    assertThatThrownBy(() -> ChildProtocol.readInput(new BufferedReader(new StringReader(noSeed))))
+        .isInstanceOf(ChildProtocol.ProtocolException.class)
+        .hasMessage("a 'work generate' line has 3 parameters, found 2");
+  }
 }
