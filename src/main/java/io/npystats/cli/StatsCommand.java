@@ -4,12 +4,12 @@ import io.npystats.spark.SparkSessions;
 import io.npystats.spark.StatsJob;
 import io.npystats.spark.Tables;
 import io.npystats.stats.StreamingStats;
+import io.npystats.task.RunTotals;
 import io.npystats.task.Stores;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,8 +36,6 @@ import picocli.CommandLine.Spec;
       "  ./submit.sh stats --in paths.txt --warehouse hdfs://nn:8020/warehouse"
     })
 final class StatsCommand implements Callable<Integer>, Checked {
-  private static final int FAILURES_SHOWN = 10;
-
   @Spec CommandSpec spec;
 
   @Option(names = "--in", paramLabel = "PATH",
@@ -81,7 +79,7 @@ final class StatsCommand implements Callable<Integer>, Checked {
           partitions != null ? partitions : 0, startup);
       print(w, r);
       if (r.totals().failed() > 0) {
-        printFailures(spec.commandLine().getErr(), spark, r);
+        printFailures(spec.commandLine().getErr(), r);
         return Main.FAILED;
       }
       return Main.OK;
@@ -110,14 +108,13 @@ final class StatsCommand implements Callable<Integer>, Checked {
         Shown.path(Tables.path(r.warehouse(), Tables.RUNS)), r.runId());
   }
 
-  private static void printFailures(PrintWriter err, SparkSession spark, StatsJob.Result r) {
-    List<Row> failures = spark.read().parquet(Tables.path(r.warehouse(), Tables.FILE_STATS))
-        .where(Tables.RUN_ID + " = '" + r.runId() + "' AND status = 'error'")
-        .select("path", "error").orderBy("path").limit(FAILURES_SHOWN).collectAsList();
+  /** From the run's totals, which keep the first refusals: the table is not read back. */
+  static void printFailures(PrintWriter err, StatsJob.Result r) {
+    List<RunTotals.Failure> failures = r.totals().firstFailures();
     err.printf("%,d file(s) refused; each has a row with status 'error'%s:%n", r.totals().failed(),
-        r.totals().failed() > FAILURES_SHOWN ? " (first " + FAILURES_SHOWN + " shown)" : "");
-    for (Row row : failures) {
-      err.println("  " + Shown.path(row.getString(0)) + ": " + row.getString(1));
+        r.totals().failed() > failures.size() ? " (first " + failures.size() + " shown)" : "");
+    for (RunTotals.Failure failure : failures) {
+      err.println("  " + Shown.path(failure.path()) + ": " + failure.reason());
     }
   }
 }

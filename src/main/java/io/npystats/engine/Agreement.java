@@ -15,7 +15,8 @@ public final class Agreement {
 
   /**
    * The differences between two lists of file statistics, at most {@code limit}, each naming the
-   * file, the field and both values; empty when they agree.
+   * file, the first column that differs and both values; empty when they agree. Every column
+   * counts but what reading the file cost (see {@link io.npystats.task.Column#exact}).
    */
   public static List<String> summaries(List<FileSummary> expected, List<FileSummary> actual,
       int limit) {
@@ -31,35 +32,12 @@ public final class Agreement {
         out.add("result " + i + " is for " + a.path() + ", expected " + e.path());
         continue;
       }
-      String field = firstDifference(e, a);
+      String field = FileSummary.COLUMNS.firstDifference(e, a);
       if (field != null) {
         out.add(e.path() + ": " + field);
       }
     }
     return out;
-  }
-
-  private static String firstDifference(FileSummary e, FileSummary a) {
-    String[] names = {"status", "error", "dtype", "shape"};
-    String[][] texts = {{e.status(), a.status()}, {e.error(), a.error()}, {e.dtype(), a.dtype()},
-        {e.shape(), a.shape()}};
-    for (int k = 0; k < names.length; k++) {
-      if (!Objects.equals(texts[k][0], texts[k][1])) {
-        return names[k] + " '" + texts[k][1] + "', expected '" + texts[k][0] + "'";
-      }
-    }
-    if (e.n() != a.n()) {
-      return "n " + a.n() + ", expected " + e.n();
-    }
-    String[] numbers = {"mean", "std", "min", "max", "m2", "mean low"};
-    double[][] values = {{e.mean(), a.mean()}, {e.std(), a.std()}, {e.min(), a.min()},
-        {e.max(), a.max()}, {e.m2(), a.m2()}, {e.meanLow(), a.meanLow()}};
-    for (int k = 0; k < numbers.length; k++) {
-      if (Double.doubleToLongBits(values[k][0]) != Double.doubleToLongBits(values[k][1])) {
-        return numbers[k] + " " + values[k][1] + ", expected " + values[k][0];
-      }
-    }
-    return null;
   }
 
   /** The differences between the files two generation runs wrote; see {@link FileDigest}. */

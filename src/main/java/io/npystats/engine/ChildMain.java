@@ -69,7 +69,7 @@ public final class ChildMain {
         System.err.println("npystats child: " + work.file(i) + ": " + e.getMessage());
         return 1;
       }
-      out.println(ChildProtocol.result(i, result));
+      out.println(ChildProtocol.result(work, i, result));
       out.flush();
     }
     out.println(ChildProtocol.done(work.size(), cpuNanos()));

@@ -1,5 +1,7 @@
 package io.npystats.engine;
 
+import io.npystats.task.Column;
+import io.npystats.task.Columns;
 import io.npystats.task.FileSummary;
 import io.npystats.task.GeneratedFile;
 import java.io.BufferedReader;
@@ -10,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -39,8 +42,9 @@ import org.apache.hadoop.conf.Configuration;
  * done    ITEMS  CPU-NANOSECONDS     after the last result
  * </pre>
  *
- * <p>The fields of a result are those of {@link FileSummary} (14) or {@link GeneratedFile} (5), in
- * record order.
+ * <p>The fields of a result are the columns of {@link FileSummary#COLUMNS} or {@link
+ * GeneratedFile#COLUMNS}, in order ({@link Work#resultColumns}); a work line's parameters are
+ * {@link Work#parameters}.
  */
 final class ChildProtocol {
   static final String MAGIC = "npystats-child";
@@ -54,8 +58,6 @@ final class ChildProtocol {
   private static final String ITEM = "item";
   private static final String END = "end";
   private static final String NULL = "\\N";
-  private static final int SUMMARY_FIELDS = 14;
-  private static final int GENERATED_FIELDS = 6;
   /** What {@link Double#toString} writes, and nothing else: no hex, no suffix, no blanks. */
   private static final Pattern DOUBLE = Pattern.compile("-?(NaN|Infinity|[0-9]+\\.[0-9]+(E-?[0-9]+)?)");
 
@@ -87,14 +89,11 @@ final class ChildProtocol {
   }
 
   private static String workLine(Work<?> work) {
-    if (work instanceof StatsWork) {
-      return WORK + "\t" + Phase.STATS.label();
+    StringBuilder b = new StringBuilder(WORK).append('\t').append(work.phase().label());
+    for (String parameter : work.parameters()) {
+      b.append('\t').append(escape(parameter));
     }
-    if (work instanceof GenerateWork g) {
-      return String.join("\t", WORK, Phase.GENERATE.label(), escape(g.dir()),
-          Long.toString(g.seed()), Long.toString(g.samples()));
-    }
-    throw new IllegalArgumentException("no child protocol for " + work.getClass().getName());
+    return b.toString();
   }
 
   static String encodeConf(Configuration conf) {
@@ -144,24 +143,26 @@ final class ChildProtocol {
     if (!work[0].equals(WORK) || work.length < 2) {
       throw new ProtocolException("expected the work line, found '" + work[0] + "'");
     }
-    if (work[1].equals(Phase.STATS.label())) {
-      arity(work, 2);
-      return new StatsWork(items);
+    List<String> parameters = new ArrayList<>();
+    for (int i = 2; i < work.length; i++) {
+      parameters.add(unescape(work[i]));
     }
-    if (work[1].equals(Phase.GENERATE.label())) {
-      arity(work, 5);
-      long seed = parseLong(work[3], "seed");
-      long samples = parseLong(work[4], "samples");
-      long first = items.isEmpty() ? 0 : parseLong(items.get(0), "file index");
-      for (int i = 0; i < items.size(); i++) {
-        if (parseLong(items.get(i), "file index") != first + i) {
-          throw new ProtocolException("file indices must be consecutive: item " + i + " is "
-              + items.get(i) + ", expected " + (first + i));
-        }
-      }
-      return new GenerateWork(unescape(work[2]), seed, samples, first, items.size());
+    Phase phase = Arrays.stream(Phase.values()).filter(p -> p.label().equals(work[1])).findFirst()
+        .orElseThrow(() -> new ProtocolException("unknown work '" + work[1]
+            + "', expected stats or generate"));
+    return switch (phase) {
+      case STATS -> StatsWork.fromWire(parameters, items);
+      case GENERATE -> GenerateWork.fromWire(parameters, items);
+    };
+  }
+
+  /** Checks that a work line of {@code phase} has {@code count} parameters. */
+  static void expectParameters(Phase phase, List<String> parameters, int count)
+      throws ProtocolException {
+    if (parameters.size() != count) {
+      throw new ProtocolException("a '" + WORK + " " + phase.label() + "' line has " + count
+          + " parameters, found " + parameters.size());
     }
-    throw new ProtocolException("unknown work '" + work[1] + "', expected stats or generate");
   }
 
   // ---- child to parent
@@ -183,47 +184,34 @@ final class ChildProtocol {
     return (int) parseLong(f[3], "item count");
   }
 
-  static String result(int item, Object result) {
+  static <R> String result(Work<R> work, int item, R result) {
     StringBuilder b = new StringBuilder(256).append(RESULT).append('\t').append(item);
-    if (result instanceof FileSummary s) {
-      appendText(b, s.path());
-      appendText(b, s.status());
-      appendText(b, s.error());
-      appendText(b, s.dtype());
-      appendText(b, s.shape());
-      b.append('\t').append(s.n());
-      for (double d : new double[] {s.mean(), s.std(), s.min(), s.max(), s.m2(), s.meanLow()}) {
-        b.append('\t').append(d);
+    for (Column<R> column : work.resultColumns().all()) {
+      Object value = column.get(result);
+      b.append('\t');
+      if (value == null) {
+        b.append(NULL);
+      } else if (column.type() == Column.Type.TEXT) {
+        b.append(escape((String) value));
+      } else {
+        b.append(value); // a double in its shortest round-trip form
       }
-      b.append('\t').append(s.bytes()).append('\t').append(s.seconds());
-    } else if (result instanceof GeneratedFile g) {
-      b.append('\t').append(g.index());
-      appendText(b, g.path());
-      b.append('\t').append(g.written()).append('\t').append(g.otherBytes())
-          .append('\t').append(g.bytes()).append('\t').append(g.seconds());
-    } else {
-      throw new IllegalArgumentException("no child protocol for " + result.getClass().getName());
     }
     return b.toString();
-  }
-
-  private static void appendText(StringBuilder b, String value) {
-    b.append('\t').append(value == null ? NULL : escape(value));
   }
 
   /**
    * Parses result line {@code expectedItem} of {@code work} and checks that it is the result of
    * that item: the same path, or the same file index.
    */
-  @SuppressWarnings("unchecked")
   static <R> R parseResult(Work<R> work, int expectedItem, String line) throws ProtocolException {
     String[] f = fields(line);
     if (!f[0].equals(RESULT)) {
       throw new ProtocolException("expected a result line, found '" + shorten(line) + "'");
     }
-    int fields = work.phase() == Phase.STATS ? SUMMARY_FIELDS : GENERATED_FIELDS;
-    if (f.length != fields + 2) {
-      throw new ProtocolException("a " + work.phase().label() + " result has " + (fields + 2)
+    Columns<R> columns = work.resultColumns();
+    if (f.length != columns.size() + 2) {
+      throw new ProtocolException("a " + work.phase().label() + " result has " + (columns.size() + 2)
           + " fields, this line has " + f.length + ": '" + shorten(line) + "'");
     }
     long item = parseLong(f[1], "item number");
@@ -231,26 +219,26 @@ final class ChildProtocol {
       throw new ProtocolException("expected the result of item " + expectedItem + ", found item "
           + f[1]);
     }
-    if (work.phase() == Phase.STATS) {
-      FileSummary s = new FileSummary(unescapeNullable(f[2]), unescapeNullable(f[3]),
-          unescapeNullable(f[4]), unescapeNullable(f[5]), unescapeNullable(f[6]),
-          parseLong(f[7], "n"), parseDouble(f[8], "mean"), parseDouble(f[9], "std"),
-          parseDouble(f[10], "min"), parseDouble(f[11], "max"), parseDouble(f[12], "m2"),
-          parseDouble(f[13], "mean low"), parseLong(f[14], "bytes"), parseDouble(f[15], "seconds"));
-      if (!work.item(expectedItem).equals(s.path())) {
-        throw new ProtocolException("result " + expectedItem + " is for " + s.path() + ", expected "
-            + work.item(expectedItem));
-      }
-      return (R) s;
+    Object[] values = new Object[columns.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = parse(columns.all().get(i), f[i + 2]);
     }
-    GeneratedFile g = new GeneratedFile(parseLong(f[2], "index"), unescapeNullable(f[3]),
-        parseBoolean(f[4], "written"), parseBoolean(f[5], "other bytes"), parseLong(f[6], "bytes"),
-        parseDouble(f[7], "seconds"));
-    if (!work.item(expectedItem).equals(Long.toString(g.index()))) {
-      throw new ProtocolException("result " + expectedItem + " is for file index " + g.index()
+    R result = columns.create(values);
+    if (!work.item(expectedItem).equals(work.itemOf(result))) {
+      throw new ProtocolException("result " + expectedItem + " is for " + work.itemOf(result)
           + ", expected " + work.item(expectedItem));
     }
-    return (R) g;
+    return result;
+  }
+
+  private static Object parse(Column<?> column, String field) throws ProtocolException {
+    return switch (column.type()) {
+      case TEXT -> unescapeNullable(field);
+      case LONG -> parseLong(field, column.name());
+      case DOUBLE -> parseDouble(field, column.name());
+      case BOOLEAN -> parseBoolean(field, column.name());
+      case TIMESTAMP -> throw new ProtocolException(column.name() + ": a time is not part of the protocol");
+    };
   }
 
   static String done(int items, long cpuNanos) {
@@ -354,7 +342,7 @@ final class ChildProtocol {
     }
   }
 
-  private static long parseLong(String s, String what) throws ProtocolException {
+  static long parseLong(String s, String what) throws ProtocolException {
     try {
       return Long.parseLong(s);
     } catch (NumberFormatException e) {

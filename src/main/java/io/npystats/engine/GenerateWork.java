@@ -1,7 +1,11 @@
 package io.npystats.engine;
 
+import io.npystats.gen.NormalSamples;
+import io.npystats.task.Columns;
 import io.npystats.task.GenerateFile;
 import io.npystats.task.GeneratedFile;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -11,6 +15,8 @@ import org.apache.hadoop.fs.Path;
  * same bytes.
  */
 public final class GenerateWork implements Work<GeneratedFile> {
+  private static final String DIRECTIVES_FILE = "-XX:CompilerDirectivesFile=";
+
   private final String dir;
   private final long seed;
   private final long samples;
@@ -32,6 +38,30 @@ public final class GenerateWork implements Work<GeneratedFile> {
     this.samples = samples;
     this.first = first;
     this.count = count;
+  }
+
+  /**
+   * The work a child process is sent: the folder, seed and sample count, and the file indices as
+   * items, which must be consecutive.
+   */
+  static GenerateWork fromWire(List<String> parameters, List<String> items)
+      throws ChildProtocol.ProtocolException {
+    ChildProtocol.expectParameters(Phase.GENERATE, parameters, 3);
+    long seed = ChildProtocol.parseLong(parameters.get(1), "seed");
+    long samples = ChildProtocol.parseLong(parameters.get(2), "samples");
+    long first = items.isEmpty() ? 0 : ChildProtocol.parseLong(items.get(0), "file index");
+    for (int i = 0; i < items.size(); i++) {
+      if (ChildProtocol.parseLong(items.get(i), "file index") != first + i) {
+        throw new ChildProtocol.ProtocolException("file indices must be consecutive: item " + i
+            + " is " + items.get(i) + ", expected " + (first + i));
+      }
+    }
+    return new GenerateWork(parameters.get(0), seed, samples, first, items.size());
+  }
+
+  @Override
+  public <T> T on(Cases<T> cases) {
+    return cases.generate(this);
   }
 
   public String dir() {
@@ -63,6 +93,11 @@ public final class GenerateWork implements Work<GeneratedFile> {
   @Override
   public String item(int i) {
     return Long.toString(index(i));
+  }
+
+  @Override
+  public String itemOf(GeneratedFile result) {
+    return Long.toString(result.index());
   }
 
   @Override
@@ -101,5 +136,35 @@ public final class GenerateWork implements Work<GeneratedFile> {
       throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of " + count);
     }
     return new GenerateWork(dir, seed, samples, first + from, to - from);
+  }
+
+  @Override
+  public Columns<GeneratedFile> resultColumns() {
+    return GeneratedFile.COLUMNS;
+  }
+
+  @Override
+  public List<String> parameters() {
+    return List.of(dir, Long.toString(seed), Long.toString(samples));
+  }
+
+  /**
+   * C2, which draws the samples twice as fast as C1, with {@link
+   * NormalSamples#INLINE_SAMPLER_OPTIONS}, and the parent's compiler directives where submit.sh
+   * gave it some (conf/compiler-directives.json): C2 for the kernel and the sampler only, which
+   * shortens the child's start-up and its CPU time (docs/performance.md). The JVM would print a
+   * line about the directives it read on its own output, stdout, which is the children's
+   * protocol: that output is turned off (a directives file it cannot parse still stops it, with an
+   * error).
+   */
+  @Override
+  public List<String> childOptions(List<String> parentOptions) {
+    List<String> options = new ArrayList<>();
+    // The last such option is the one the parent JVM itself took.
+    parentOptions.stream().filter(o -> o.startsWith(DIRECTIVES_FILE)).reduce((a, b) -> b)
+        .ifPresent(directives -> options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
+            "-XX:-DisplayVMOutput", directives)));
+    options.addAll(NormalSamples.INLINE_SAMPLER_OPTIONS);
+    return options;
   }
 }

@@ -1,6 +1,5 @@
 package io.npystats.engine;
 
-import io.npystats.gen.NormalSamples;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.File;
@@ -51,15 +50,6 @@ public final class ProcessEngine implements Engine {
       "-Xlog:disable", "-Xlog:all=warning:stderr",
       // Hadoop logs through SLF4J, which children give no binding; keep its notice quiet.
       "-Dslf4j.internal.verbosity=ERROR");
-  /**
-   * For children that summarise files: C1 alone, as submit.sh starts the stats driver. Their
-   * kernel runs as fast under C1, and with two children on two cores each one's C2 takes CPU from
-   * the other's work (docs/performance.md).
-   * Children that generate keep C2, which draws the samples twice as fast, and get {@link
-   * NormalSamples#INLINE_SAMPLER_OPTIONS}.
-   */
-  private static final String QUICK_COMPILER_ONLY = "-XX:TieredStopAtLevel=1";
-  private static final String DIRECTIVES_FILE = "-XX:CompilerDirectivesFile=";
 
   private final Configuration conf;
   private final List<String> command;
@@ -125,27 +115,13 @@ public final class ProcessEngine implements Engine {
   }
 
   /**
-   * As {@link #commandFor(List, Work)}, for a parent JVM started with {@code parentOptions}.
-   * Children that generate also take the parent's compiler directives, where submit.sh gave it
-   * some (conf/compiler-directives.json): C2 for the kernel and the sampler only, which shortens
-   * their start-up and their CPU time (docs/performance.md). The JVM would print a line about the
-   * directives it read on its own output, stdout, which is the children's protocol: that output is
-   * turned off (a directives file it cannot parse still stops it, with an error).
+   * As {@link #commandFor(List, Work)}, for a parent JVM started with {@code parentOptions}: the
+   * options {@link Work#childOptions} gives go right after {@code java} itself.
    */
   static List<String> commandFor(List<String> defaultCommand, Work<?> work,
       List<String> parentOptions) {
-    List<String> options = new ArrayList<>();
-    if (work instanceof StatsWork) {
-      options.add(QUICK_COMPILER_ONLY);
-    } else {
-      // The last such option is the one the parent JVM itself took.
-      parentOptions.stream().filter(o -> o.startsWith(DIRECTIVES_FILE)).reduce((a, b) -> b)
-          .ifPresent(directives -> options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
-              "-XX:-DisplayVMOutput", directives)));
-      options.addAll(NormalSamples.INLINE_SAMPLER_OPTIONS);
-    }
     List<String> command = new ArrayList<>(defaultCommand);
-    command.addAll(1, options); // right after java itself
+    command.addAll(1, work.childOptions(parentOptions));
     return command;
   }
 

@@ -1,5 +1,6 @@
 package io.npystats.engine;
 
+import io.npystats.task.Columns;
 import io.npystats.task.FileSummary;
 import io.npystats.task.SummarizeFile;
 import java.util.List;
@@ -7,6 +8,12 @@ import org.apache.hadoop.conf.Configuration;
 
 /** The statistics of each of a list of files, by {@link SummarizeFile}. */
 public final class StatsWork implements Work<FileSummary> {
+  /**
+   * C1 alone, as submit.sh starts the stats driver: the kernel runs as fast under C1, and with two
+   * children on two cores each one's C2 takes CPU from the other's work (docs/performance.md).
+   */
+  private static final List<String> CHILD_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
   private final List<String> paths;
 
   public StatsWork(List<String> paths) {
@@ -15,6 +22,18 @@ public final class StatsWork implements Work<FileSummary> {
 
   public List<String> paths() {
     return paths;
+  }
+
+  /** The work a child process is sent: it has no parameters, its items are the paths. */
+  static StatsWork fromWire(List<String> parameters, List<String> items)
+      throws ChildProtocol.ProtocolException {
+    ChildProtocol.expectParameters(Phase.STATS, parameters, 0);
+    return new StatsWork(items);
+  }
+
+  @Override
+  public <T> T on(Cases<T> cases) {
+    return cases.stats(this);
   }
 
   @Override
@@ -30,6 +49,11 @@ public final class StatsWork implements Work<FileSummary> {
   @Override
   public String item(int i) {
     return paths.get(i);
+  }
+
+  @Override
+  public String itemOf(FileSummary result) {
+    return result.path();
   }
 
   @Override
@@ -56,5 +80,20 @@ public final class StatsWork implements Work<FileSummary> {
   @Override
   public StatsWork slice(int from, int to) {
     return new StatsWork(paths.subList(from, to));
+  }
+
+  @Override
+  public Columns<FileSummary> resultColumns() {
+    return FileSummary.COLUMNS;
+  }
+
+  @Override
+  public List<String> parameters() {
+    return List.of();
+  }
+
+  @Override
+  public List<String> childOptions(List<String> parentOptions) {
+    return CHILD_OPTIONS;
   }
 }

@@ -182,27 +182,30 @@ public final class SparkEngine implements Engine {
       jsc.sc().addSparkListener(taskCpu);
       double cpuBefore = Clocks.processCpuSeconds();
       long start = System.nanoTime();
-      int partitions;
-      List<?> results;
+      Collected collected;
       try {
-        if (work instanceof StatsWork stats) {
-          partitions = Math.max(1, Math.min(work.size(),
-              StatsJob.defaultPartitions(work.size(), workers)));
-          jsc.setJobDescription("compare: stats of " + work.size() + " files");
-          results = jsc.parallelize(stats.paths(), partitions)
-              .mapPartitions(new StatsJob.SummarizePaths(conf))
-              .collect();
-        } else if (work instanceof GenerateWork generate) {
-          List<GenerateJob.IndexRange> ranges = ranges(generate, workers * 4);
-          partitions = Math.max(1, ranges.size());
-          jsc.setJobDescription("compare: generate " + work.size() + " files");
-          results = jsc.parallelize(ranges, partitions)
-              .mapPartitions(new GenerateJob.GenerateEach(conf, generate.dir(), generate.seed(),
-                  generate.samples()))
-              .collect();
-        } else {
-          throw new IllegalArgumentException(name() + " cannot run " + work.getClass().getName());
-        }
+        collected = work.on(new Work.Cases<>() {
+          @Override
+          public Collected stats(StatsWork stats) {
+            int partitions = Math.max(1, Math.min(work.size(),
+                StatsJob.defaultPartitions(work.size(), workers)));
+            jsc.setJobDescription("compare: stats of " + work.size() + " files");
+            return new Collected(partitions, jsc.parallelize(stats.paths(), partitions)
+                .mapPartitions(new StatsJob.SummarizePaths(conf))
+                .collect());
+          }
+
+          @Override
+          public Collected generate(GenerateWork generate) {
+            List<GenerateJob.IndexRange> ranges = ranges(generate, workers * 4);
+            int partitions = Math.max(1, ranges.size());
+            jsc.setJobDescription("compare: generate " + work.size() + " files");
+            return new Collected(partitions, jsc.parallelize(ranges, partitions)
+                .mapPartitions(new GenerateJob.GenerateEach(conf, generate.dir(), generate.seed(),
+                    generate.samples()))
+                .collect());
+          }
+        });
       } catch (RuntimeException e) {
         throw new EngineException(name() + ": the job on " + url + " failed: " + e.getMessage(), e);
       } finally {
@@ -213,6 +216,8 @@ public final class SparkEngine implements Engine {
       if (master != null) {
         cpu += taskCpu.nanos.get() / 1e9; // executors are other processes
       }
+      int partitions = collected.partitions();
+      List<?> results = collected.results();
       if (results.size() != work.size()) {
         throw new EngineException(name() + ": " + results.size() + " results for " + work.size()
             + " files");
@@ -235,6 +240,9 @@ public final class SparkEngine implements Engine {
       SparkSession.clearDefaultSession();
     }
   }
+
+  /** What a job brought back: every file's result, in item order. */
+  private record Collected(int partitions, List<?> results) {}
 
   /** Contiguous index ranges, as {@code generate} cuts them. */
   private static List<GenerateJob.IndexRange> ranges(GenerateWork work, int slices) {

@@ -18,7 +18,6 @@ import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
@@ -112,11 +111,11 @@ public final class StatsJob {
   private static void writeRunRow(SparkSession spark, Result r, String input, long startedAt)
       throws IOException {
     StreamingStats s = r.totals().stats();
-    Row row = RowFactory.create(r.runId(), "stats", input, spark.sparkContext().master(),
-        spark.sparkContext().applicationId(), spark.version(), new Timestamp(startedAt),
-        r.totals().files(), r.totals().ok(), r.totals().failed(), s.count(), r.totals().bytes(),
-        r.startupSeconds(), r.jobSeconds(), r.writeSeconds(), r.filesPerSecond(), r.megabytesPerSecond(),
-        s.mean(), s.std(), s.min(), s.max());
+    Row row = Tables.row(r.runId(), RunRow.COLUMNS, new RunRow("stats", input,
+        spark.sparkContext().master(), spark.sparkContext().applicationId(), spark.version(),
+        new Timestamp(startedAt), r.totals().files(), r.totals().ok(), r.totals().failed(),
+        s.count(), r.totals().bytes(), r.startupSeconds(), r.jobSeconds(), r.writeSeconds(),
+        r.filesPerSecond(), r.megabytesPerSecond(), s.mean(), s.std(), s.min(), s.max()));
     Dataset<Row> runs = spark.createDataFrame(List.of(row), Tables.RUNS_SCHEMA);
     Tables.writeRun(runs, r.warehouse(), Tables.RUNS, 1);
   }
@@ -160,6 +159,7 @@ public final class StatsJob {
     }
   }
 
+  /** A summary as a {@code file_stats} row, in {@link Tables#FILE_STATS_SCHEMA}'s order. */
   static final class ToRow implements Function<FileSummary, Row> {
     private static final long serialVersionUID = 1L;
     private final String runId;
@@ -171,8 +171,7 @@ public final class StatsJob {
     @Override
     public Row call(FileSummary f) {
       PausePoint.reach("file_stats-write");
-      return RowFactory.create(runId, f.path(), f.status(), f.error(), f.dtype(), f.shape(), f.n(),
-          f.mean(), f.std(), f.min(), f.max(), f.m2(), f.bytes(), f.seconds());
+      return Tables.row(runId, FileSummary.COLUMNS, f);
     }
   }
 }

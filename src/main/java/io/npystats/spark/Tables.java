@@ -1,5 +1,8 @@
 package io.npystats.spark;
 
+import io.npystats.task.Column;
+import io.npystats.task.Columns;
+import io.npystats.task.FileSummary;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +11,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -30,46 +35,43 @@ public final class Tables {
   public static final String BENCHMARKS = "benchmarks";
   public static final String RUN_ID = "run_id";
 
-  public static final StructType FILE_STATS_SCHEMA = new StructType()
-      .add(RUN_ID, DataTypes.StringType, false)
-      .add("path", DataTypes.StringType, false)
-      .add("status", DataTypes.StringType, false)
-      .add("error", DataTypes.StringType, true)
-      .add("dtype", DataTypes.StringType, true)
-      .add("shape", DataTypes.StringType, true)
-      .add("n", DataTypes.LongType, false)
-      .add("mean", DataTypes.DoubleType, false)
-      .add("std", DataTypes.DoubleType, false)
-      .add("min", DataTypes.DoubleType, false)
-      .add("max", DataTypes.DoubleType, false)
-      .add("m2", DataTypes.DoubleType, false)
-      .add("bytes", DataTypes.LongType, false)
-      .add("seconds", DataTypes.DoubleType, false);
+  /** {@code run_id}, then the stored columns of {@link FileSummary#COLUMNS}. */
+  public static final StructType FILE_STATS_SCHEMA = schema(FileSummary.COLUMNS);
 
-  public static final StructType RUNS_SCHEMA = new StructType()
-      .add(RUN_ID, DataTypes.StringType, false)
-      .add("command", DataTypes.StringType, false)
-      .add("input", DataTypes.StringType, false)
-      .add("master", DataTypes.StringType, false)
-      .add("app_id", DataTypes.StringType, false)
-      .add("spark_version", DataTypes.StringType, false)
-      .add("started_at", DataTypes.TimestampType, false)
-      .add("files", DataTypes.LongType, false)
-      .add("ok", DataTypes.LongType, false)
-      .add("failed", DataTypes.LongType, false)
-      .add("samples", DataTypes.LongType, false)
-      .add("bytes", DataTypes.LongType, false)
-      .add("startup_seconds", DataTypes.DoubleType, false)
-      .add("job_seconds", DataTypes.DoubleType, false)
-      .add("write_seconds", DataTypes.DoubleType, false)
-      .add("files_per_second", DataTypes.DoubleType, false)
-      .add("mb_per_second", DataTypes.DoubleType, false)
-      .add("mean", DataTypes.DoubleType, false)
-      .add("std", DataTypes.DoubleType, false)
-      .add("min", DataTypes.DoubleType, false)
-      .add("max", DataTypes.DoubleType, false);
+  /** {@code run_id}, then the columns of {@link RunRow#COLUMNS}. */
+  public static final StructType RUNS_SCHEMA = schema(RunRow.COLUMNS);
 
   private Tables() {}
+
+  /** A run's table of {@code columns}: {@code run_id}, then each column the tables hold. */
+  static StructType schema(Columns<?> columns) {
+    StructType schema = new StructType().add(RUN_ID, DataTypes.StringType, false);
+    for (Column<?> column : columns.stored()) {
+      schema = schema.add(column.name(), dataType(column.type()), column.nullable());
+    }
+    return schema;
+  }
+
+  /** {@code record} as a row of {@link #schema}{@code (columns)}. */
+  static <R> Row row(String runId, Columns<R> columns, R record) {
+    List<Column<R>> stored = columns.stored();
+    Object[] values = new Object[stored.size() + 1];
+    values[0] = runId;
+    for (int i = 0; i < stored.size(); i++) {
+      values[i + 1] = stored.get(i).get(record);
+    }
+    return RowFactory.create(values);
+  }
+
+  private static DataType dataType(Column.Type type) {
+    return switch (type) {
+      case TEXT -> DataTypes.StringType;
+      case LONG -> DataTypes.LongType;
+      case DOUBLE -> DataTypes.DoubleType;
+      case BOOLEAN -> DataTypes.BooleanType;
+      case TIMESTAMP -> DataTypes.TimestampType;
+    };
+  }
 
   public static String path(String warehouse, String table) {
     return new Path(warehouse, table).toString();

@@ -1,5 +1,9 @@
 package io.npystats.task;
 
+import static io.npystats.task.Column.Trait.MEASURED;
+import static io.npystats.task.Column.Trait.NOT_STORED;
+import static io.npystats.task.Column.Trait.NULLABLE;
+
 import io.npystats.stats.StreamingStats;
 import java.io.Serializable;
 
@@ -34,6 +38,26 @@ public record FileSummary(
 
   public static final String OK = "ok";
   public static final String ERROR = "error";
+
+  /**
+   * The one definition of the fields as columns: the {@code file_stats} table's schema and rows,
+   * the child processes' result lines and the engines' agreement all follow it.
+   */
+  public static final Columns<FileSummary> COLUMNS = Columns.of(FileSummary.class,
+      Column.text("path", FileSummary::path),
+      Column.text("status", FileSummary::status),
+      Column.text("error", FileSummary::error, NULLABLE),
+      Column.text("dtype", FileSummary::dtype, NULLABLE),
+      Column.text("shape", FileSummary::shape, NULLABLE),
+      Column.int64("n", FileSummary::n),
+      Column.float64("mean", FileSummary::mean),
+      Column.float64("std", FileSummary::std),
+      Column.float64("min", FileSummary::min),
+      Column.float64("max", FileSummary::max),
+      Column.float64("m2", FileSummary::m2),
+      Column.float64("mean_low", FileSummary::meanLow, NOT_STORED),
+      Column.int64("bytes", FileSummary::bytes, MEASURED),
+      Column.float64("seconds", FileSummary::seconds, MEASURED));
 
   static FileSummary ok(
       String path, String dtype, String shape, StreamingStats stats, long bytes, double seconds) {

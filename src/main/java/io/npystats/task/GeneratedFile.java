@@ -1,5 +1,7 @@
 package io.npystats.task;
 
+import static io.npystats.task.Column.Trait.MEASURED;
+
 import java.io.Serializable;
 
 /**
@@ -10,4 +12,14 @@ import java.io.Serializable;
  */
 public record GeneratedFile(long index, String path, boolean written, boolean otherBytes, long bytes,
     double seconds)
-    implements Serializable {}
+    implements Serializable {
+
+  /** The fields as columns, as the child processes send them. */
+  public static final Columns<GeneratedFile> COLUMNS = Columns.of(GeneratedFile.class,
+      Column.int64("index", GeneratedFile::index),
+      Column.text("path", GeneratedFile::path),
+      Column.bool("written", GeneratedFile::written),
+      Column.bool("other_bytes", GeneratedFile::otherBytes),
+      Column.int64("bytes", GeneratedFile::bytes, MEASURED),
+      Column.float64("seconds", GeneratedFile::seconds, MEASURED));
+}

@@ -34,7 +34,7 @@ class ChildProtocolTest {
         -0x1.fffffffffffffp-60};
     FileSummary s = new FileSummary("p\tq.npy", "ok", null, "<f8", "(5,)", 5, values[0], values[1],
         values[2], values[3], values[4], values[5], 168, 1e-5);
-    FileSummary back = ChildProtocol.parseResult(work, 0, ChildProtocol.result(0, s));
+    FileSummary back = ChildProtocol.parseResult(work, 0, ChildProtocol.result(work, 0, s));
     assertThat(back).isEqualTo(s);
     assertThat(Double.doubleToRawLongBits(back.std())).isEqualTo(Double.doubleToRawLongBits(-0.0));
     assertThat(back.m2()).isEqualTo(0.30000000000000004);
@@ -45,17 +45,17 @@ class ChildProtocolTest {
   void generatedFilesCross() throws Exception {
     GenerateWork work = new GenerateWork("/d", 1, 10, 40, 2);
     GeneratedFile g = new GeneratedFile(41, "/d/file_41.npy", true, false, 208, 0.5);
-    assertThat(ChildProtocol.parseResult(work, 1, ChildProtocol.result(1, g))).isEqualTo(g);
-    assertThatThrownBy(() -> ChildProtocol.parseResult(work, 0, ChildProtocol.result(0, g)))
+    assertThat(ChildProtocol.parseResult(work, 1, ChildProtocol.result(work, 1, g))).isEqualTo(g);
+    assertThatThrownBy(() -> ChildProtocol.parseResult(work, 0, ChildProtocol.result(work, 0, g)))
         .isInstanceOf(ChildProtocol.ProtocolException.class)
-        .hasMessage("result 0 is for file index 41, expected 40");
+        .hasMessage("result 0 is for 41, expected 40");
   }
 
   @Test
   void resultLinesAreCheckedFieldByField() {
     StatsWork work = new StatsWork(List.of("a.npy", "b.npy"));
     FileSummary a = new FileSummary("a.npy", "ok", null, "<f8", "(1,)", 1, 2, 0, 2, 2, 0, 0, 136, 0);
-    String line = ChildProtocol.result(0, a);
+    String line = ChildProtocol.result(work, 0, a);
     assertThatThrownBy(() -> ChildProtocol.parseResult(work, 1, line))
         .isInstanceOf(ChildProtocol.ProtocolException.class)
         .hasMessage("expected the result of item 1, found item 0");
@@ -108,5 +108,33 @@ class ChildProtocolTest {
     assertThatThrownBy(() -> ChildProtocol.readInput(new BufferedReader(new StringReader(gap))))
         .isInstanceOf(ChildProtocol.ProtocolException.class)
         .hasMessage("file indices must be consecutive: item 1 is 12, expected 11");
+  }
+
+  @Test
+  void eachKindOfWorkCrossesWithItsParameters() throws Exception {
+    String conf = ChildProtocol.encodeConf(new Configuration(false));
+    StringWriter stats = new StringWriter();
+    ChildProtocol.writeInput(stats, conf, new StatsWork(List.of("a.npy", "b\tc.npy")));
+    assertThat(stats.toString()).contains("\nwork\tstats\nitem\ta.npy\nitem\tb\\tc.npy\nend\t2\n");
+    StatsWork back = (StatsWork) ChildProtocol.readInput(
+        new BufferedReader(new StringReader(stats.toString()))).work();
+    assertThat(back.paths()).containsExactly("a.npy", "b\tc.npy");
+
+    String extra = stats.toString().replace("work\tstats\n", "work\tstats\t/d\n");
+    assertThatThrownBy(() -> ChildProtocol.readInput(new BufferedReader(new StringReader(extra))))
+        .isInstanceOf(ChildProtocol.ProtocolException.class)
+        .hasMessage("a 'work stats' line has 0 parameters, found 1");
+    String unknown = stats.toString().replace("work\tstats\n", "work\tcopy\n");
+    assertThatThrownBy(() -> ChildProtocol.readInput(new BufferedReader(new StringReader(unknown))))
+        .isInstanceOf(ChildProtocol.ProtocolException.class)
+        .hasMessage("unknown work 'copy', expected stats or generate");
+
+    StringWriter generate = new StringWriter();
+    ChildProtocol.writeInput(generate, conf, new GenerateWork("/out", 5, 100, 10, 2));
+    assertThat(generate.toString()).contains("\nwork\tgenerate\t/out\t5\t100\nitem\t10\nitem\t11\n");
+    String noSeed = generate.toString().replace("\t5\t100\n", "\t100\n");
+    assertThatThrownBy(() -> ChildProtocol.readInput(new BufferedReader(new StringReader(noSeed))))
+        .isInstanceOf(ChildProtocol.ProtocolException.class)
+        .hasMessage("a 'work generate' line has 3 parameters, found 2");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.npy.NpyReader;
 import io.npystats.stats.StreamingStats;
+import io.npystats.task.RunTotals;
 import io.npystats.testing.Fixtures;
 import io.npystats.testing.Fixtures.Expected;
 import io.npystats.testing.SharedSpark;
@@ -74,6 +75,19 @@ class StatsJobTest {
       assertClose(e.file() + " max", row.getAs("max"), e.max(), 0);
       assertThat(row.<Long>getAs("bytes")).isEqualTo(Files.size(Fixtures.dir().resolve(e.file())));
     }
+  }
+
+  @Test
+  void theResultNamesTheFirstRefusalsAsTheTableHasThem() throws IOException {
+    String warehouse = tmp.resolve("refusals-warehouse").toString();
+    StatsJob.Result r = StatsJob.run(spark, Fixtures.dir() + "/*.npy", warehouse, "refusals", 4, 0);
+    List<RunTotals.Failure> table = spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
+        .where("run_id = 'refusals' AND status = 'error'").orderBy("path")
+        .limit(RunTotals.FAILURES_KEPT).collectAsList().stream()
+        .map(row -> new RunTotals.Failure(row.getAs("path"), row.getAs("error"))).toList();
+    assertThat(r.totals().failed()).isGreaterThan(RunTotals.FAILURES_KEPT);
+    assertThat(table).hasSize(RunTotals.FAILURES_KEPT);
+    assertThat(r.totals().firstFailures()).containsExactlyElementsOf(table);
   }
 
   @Test

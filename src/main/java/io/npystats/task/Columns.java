@@ -1,0 +1,102 @@
+package io.npystats.task;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.List;
+
+/**
+ * A record's columns, in the order of its components, and the way back from values to the
+ * record. Whatever spells the record out field by field (a schema, a row, a line of text, a
+ * comparison) derives it from here, so a column is added in one place. The columns are checked
+ * against the record's components when they are made: a column out of order fails at once.
+ *
+ * @param <R> the record
+ */
+public final class Columns<R> {
+  private final Class<R> type;
+  private final List<Column<R>> all;
+  private final List<Column<R>> stored;
+  private final Constructor<R> constructor;
+
+  private Columns(Class<R> type, List<Column<R>> all) {
+    this.type = type;
+    this.all = List.copyOf(all);
+    this.stored = all.stream().filter(Column::stored).toList();
+    if (!type.isRecord()) {
+      throw new IllegalArgumentException(type.getSimpleName() + " is not a record");
+    }
+    RecordComponent[] components = type.getRecordComponents();
+    if (components.length != all.size()) {
+      throw new IllegalArgumentException(type.getSimpleName() + " has " + components.length
+          + " components, " + all.size() + " columns");
+    }
+    Class<?>[] types = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      Column<R> column = all.get(i);
+      types[i] = components[i].getType();
+      if (!components[i].getName().equals(column.componentName())
+          || types[i] != column.type().javaType()) {
+        throw new IllegalArgumentException(type.getSimpleName() + "'s component " + i + " is "
+            + types[i].getSimpleName() + " " + components[i].getName() + ", its column " + column);
+      }
+    }
+    try {
+      this.constructor = type.getDeclaredConstructor(types);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(type.getSimpleName() + " has no canonical constructor", e);
+    }
+  }
+
+  /** {@code columns}, one for each of {@code type}'s components, in order. */
+  @SafeVarargs
+  public static <R> Columns<R> of(Class<R> type, Column<R>... columns) {
+    return new Columns<>(type, List.of(columns));
+  }
+
+  public List<Column<R>> all() {
+    return all;
+  }
+
+  /** The columns the tables hold, in order. */
+  public List<Column<R>> stored() {
+    return stored;
+  }
+
+  public int size() {
+    return all.size();
+  }
+
+  /** The record of {@code values}, one per column in order, each of its column's Java type. */
+  public R create(Object... values) {
+    if (values.length != all.size()) {
+      throw new IllegalArgumentException(values.length + " values for " + all.size() + " columns of "
+          + type.getSimpleName());
+    }
+    try {
+      return constructor.newInstance(values);
+    } catch (InstantiationException | IllegalAccessException e) {
+      throw new IllegalStateException("could not make a " + type.getSimpleName(), e);
+    } catch (InvocationTargetException e) {
+      throw e.getCause() instanceof RuntimeException r ? r
+          : new IllegalStateException("could not make a " + type.getSimpleName(), e.getCause());
+    }
+  }
+
+  /**
+   * The first column in which {@code actual} differs from {@code expected}, among those two runs
+   * must give {@link Column#exact() exactly}: its name and both values; null when none does.
+   */
+  public String firstDifference(R expected, R actual) {
+    for (Column<R> column : all) {
+      Object e = column.get(expected);
+      Object a = column.get(actual);
+      if (column.exact() && !column.same(e, a)) {
+        return column.type() == Column.Type.TEXT
+            ? column.name() + " '" + a + "', expected '" + e + "'"
+            : column.name() + " " + a + ", expected " + e;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,122 @@
+package io.npystats.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.npystats.task.FileSummary;
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class TablesTest {
+  /** The layout of file_stats that runs already written have; a change of it is a new layout. */
+  @Test
+  void fileStatsKeepsItsLayout() {
+    StructType written = new StructType()
+        .add("run_id", DataTypes.StringType, false)
+        .add("path", DataTypes.StringType, false)
+        .add("status", DataTypes.StringType, false)
+        .add("error", DataTypes.StringType, true)
+        .add("dtype", DataTypes.StringType, true)
+        .add("shape", DataTypes.StringType, true)
+        .add("n", DataTypes.LongType, false)
+        .add("mean", DataTypes.DoubleType, false)
+        .add("std", DataTypes.DoubleType, false)
+        .add("min", DataTypes.DoubleType, false)
+        .add("max", DataTypes.DoubleType, false)
+        .add("m2", DataTypes.DoubleType, false)
+        .add("bytes", DataTypes.LongType, false)
+        .add("seconds", DataTypes.DoubleType, false);
+    assertThat(Tables.FILE_STATS_SCHEMA).isEqualTo(written);
+  }
+
+  /** Every double differs, so a row whose values are one column off, or two swapped, fails. */
+  @Test
+  void aRowsValuesLineUpWithTheSchemaByName() throws Exception {
+    FileSummary s = new FileSummary("/d/f.npy", "ok", null, "<f8", "(3,)", 3, 1.5, 2.5, -3.5, 4.5,
+        5.5, 6.5e-17, 152, 7.5);
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("run_id", "r1");
+    expected.put("path", s.path());
+    expected.put("status", s.status());
+    expected.put("error", s.error());
+    expected.put("dtype", s.dtype());
+    expected.put("shape", s.shape());
+    expected.put("n", s.n());
+    expected.put("mean", s.mean());
+    expected.put("std", s.std());
+    expected.put("min", s.min());
+    expected.put("max", s.max());
+    expected.put("m2", s.m2());
+    expected.put("bytes", s.bytes());
+    expected.put("seconds", s.seconds());
+
+    assertLinesUp(Tables.FILE_STATS_SCHEMA, new StatsJob.ToRow("r1").call(s), expected);
+  }
+
+  private static void assertLinesUp(StructType schema, Row row, Map<String, Object> expected) {
+    assertThat(schema.fieldNames()).containsExactlyElementsOf(expected.keySet());
+    assertThat(row.size()).isEqualTo(schema.size());
+    for (int i = 0; i < schema.size(); i++) {
+      assertThat(row.get(i)).as(schema.fieldNames()[i])
+          .isEqualTo(expected.get(schema.fieldNames()[i]));
+    }
+  }
+
+  @Test
+  void runsKeepsItsLayoutAndARunsValuesLineUpByName() {
+    StructType written = new StructType()
+        .add("run_id", DataTypes.StringType, false)
+        .add("command", DataTypes.StringType, false)
+        .add("input", DataTypes.StringType, false)
+        .add("master", DataTypes.StringType, false)
+        .add("app_id", DataTypes.StringType, false)
+        .add("spark_version", DataTypes.StringType, false)
+        .add("started_at", DataTypes.TimestampType, false)
+        .add("files", DataTypes.LongType, false)
+        .add("ok", DataTypes.LongType, false)
+        .add("failed", DataTypes.LongType, false)
+        .add("samples", DataTypes.LongType, false)
+        .add("bytes", DataTypes.LongType, false)
+        .add("startup_seconds", DataTypes.DoubleType, false)
+        .add("job_seconds", DataTypes.DoubleType, false)
+        .add("write_seconds", DataTypes.DoubleType, false)
+        .add("files_per_second", DataTypes.DoubleType, false)
+        .add("mb_per_second", DataTypes.DoubleType, false)
+        .add("mean", DataTypes.DoubleType, false)
+        .add("std", DataTypes.DoubleType, false)
+        .add("min", DataTypes.DoubleType, false)
+        .add("max", DataTypes.DoubleType, false);
+    assertThat(Tables.RUNS_SCHEMA).isEqualTo(written);
+
+    Timestamp at = new Timestamp(1_700_000_000_000L);
+    RunRow run = new RunRow("stats", "/in", "local[2]", "app-1", "4.2.0", at, 10, 7, 3, 70, 1234,
+        1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, -8.5, 9.5);
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("run_id", "r1");
+    expected.put("command", run.command());
+    expected.put("input", run.input());
+    expected.put("master", run.master());
+    expected.put("app_id", run.appId());
+    expected.put("spark_version", run.sparkVersion());
+    expected.put("started_at", at);
+    expected.put("files", run.files());
+    expected.put("ok", run.ok());
+    expected.put("failed", run.failed());
+    expected.put("samples", run.samples());
+    expected.put("bytes", run.bytes());
+    expected.put("startup_seconds", run.startupSeconds());
+    expected.put("job_seconds", run.jobSeconds());
+    expected.put("write_seconds", run.writeSeconds());
+    expected.put("files_per_second", run.filesPerSecond());
+    expected.put("mb_per_second", run.mbPerSecond());
+    expected.put("mean", run.mean());
+    expected.put("std", run.std());
+    expected.put("min", run.min());
+    expected.put("max", run.max());
+    assertLinesUp(Tables.RUNS_SCHEMA, Tables.row("r1", RunRow.COLUMNS, run), expected);
+  }
+}

@@ -1,0 +1,84 @@
+package io.npystats.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.RecordComponent;
+import java.sql.Timestamp;
+import org.junit.jupiter.api.Test;
+
+class ColumnsTest {
+  @Test
+  void everyColumnReadsTheComponentOfItsName() throws Exception {
+    eachColumnReadsItsComponent(FileSummary.COLUMNS, FileSummary.class);
+    eachColumnReadsItsComponent(GeneratedFile.COLUMNS, GeneratedFile.class);
+  }
+
+  /**
+   * A record made of a different value in every component (and one true boolean at a time, as two
+   * booleans cannot differ otherwise): each column must give back the value of its own component,
+   * so a getter that reads another component of the same type fails.
+   */
+  private static <R> void eachColumnReadsItsComponent(Columns<R> columns, Class<R> type)
+      throws Exception {
+    RecordComponent[] components = type.getRecordComponents();
+    for (int k = 0; k < columns.size(); k++) {
+      Object[] values = new Object[columns.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = switch (columns.all().get(i).type()) {
+          case TEXT -> "text " + i;
+          case LONG -> 1000L + i;
+          case DOUBLE -> i + 0.25;
+          case BOOLEAN -> i == k;
+          case TIMESTAMP -> new Timestamp(1000L * i);
+        };
+      }
+      R record = columns.create(values);
+      for (int i = 0; i < values.length; i++) {
+        Column<R> column = columns.all().get(i);
+        assertThat(components[i].getAccessor().invoke(record)).isEqualTo(values[i]);
+        assertThat(column.get(record)).as(type.getSimpleName() + "." + column.name())
+            .isEqualTo(values[i]);
+      }
+    }
+  }
+
+  @Test
+  void columnsOutOfTheRecordsOrderAreRefused() {
+    assertThatThrownBy(() -> Columns.of(GeneratedFile.class,
+        Column.text("path", GeneratedFile::path),
+        Column.int64("index", GeneratedFile::index),
+        Column.bool("written", GeneratedFile::written),
+        Column.bool("other_bytes", GeneratedFile::otherBytes),
+        Column.int64("bytes", GeneratedFile::bytes),
+        Column.float64("seconds", GeneratedFile::seconds)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("GeneratedFile's component 0 is long index, its column path text");
+    assertThatThrownBy(() -> Columns.of(GeneratedFile.class,
+        Column.int64("index", GeneratedFile::index)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("GeneratedFile has 6 components, 1 columns");
+  }
+
+  @Test
+  void theTablesHoldEveryColumnButTheMeansLowBits() {
+    assertThat(FileSummary.COLUMNS.stored()).extracting(Column::name).containsExactly("path",
+        "status", "error", "dtype", "shape", "n", "mean", "std", "min", "max", "m2", "bytes",
+        "seconds");
+  }
+
+  @Test
+  void theFirstDifferenceComparesDoublesByTheirBitsAndSkipsWhatReadingCost() {
+    FileSummary a = new FileSummary("f.npy", "ok", null, "<f8", "(3,)", 3, 0.5, 1, -1, 1, 3, 0.0,
+        152, 0.01);
+    FileSummary negativeZero = new FileSummary("f.npy", "ok", null, "<f8", "(3,)", 3, 0.5, 1, -1, 1,
+        3, -0.0, 160, 0.02);
+    FileSummary nan = new FileSummary("f.npy", "error", "bad", null, null, 0, Double.NaN,
+        Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 152, 0.03);
+    assertThat(FileSummary.COLUMNS.firstDifference(nan, nan)).isNull();
+    assertThat(FileSummary.COLUMNS.firstDifference(a, negativeZero))
+        .isEqualTo("mean_low -0.0, expected 0.0");
+    assertThat(FileSummary.COLUMNS.firstDifference(a, nan))
+        .isEqualTo("status 'error', expected 'ok'");
+  }
+}
