@@ -1,5 +1,6 @@
 package io.npystats.cli;
 
+import io.npystats.compare.Comparison;
 import io.npystats.spark.GenerateJob;
 import io.npystats.spark.SparkSessions;
 import io.npystats.spark.StatsJob;

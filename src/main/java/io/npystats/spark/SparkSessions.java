@@ -6,10 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * Builds the application's session. The master and resources come from {@code spark-submit}
@@ -91,6 +93,20 @@ public final class SparkSessions {
     } catch (IOException e) {
       throw new UncheckedIOException("Hadoop's local file system is not available", e);
     }
+  }
+
+  /**
+   * The Hadoop settings a session would get, without starting one: Hadoop's defaults, then every
+   * {@code spark.hadoop.*} setting, for work done on the driver outside Spark.
+   */
+  public static Configuration hadoopConfiguration() {
+    Configuration conf = new Configuration();
+    for (Tuple2<String, String> entry : new SparkConf().getAll()) {
+      if (entry._1().startsWith("spark.hadoop.")) {
+        conf.set(entry._1().substring("spark.hadoop.".length()), entry._2());
+      }
+    }
+    return conf;
   }
 
   public static SparkSession getOrCreate(String appName) {
