@@ -51,19 +51,28 @@ public final class Comparison {
   private final ComparisonSettings settings;
   private final PrintWriter out;
   private final Configuration conf;
+  private final SparkEngine.Sessions sparkSessions;
   private final List<Benchmarks.Measured> measured = new ArrayList<>();
 
+  /** A comparison whose {@code spark} engine starts a session of its own per worker count. */
   public Comparison(ComparisonSettings settings, PrintWriter out) {
+    this(settings, out, SparkSessions::start);
+  }
+
+  /** @param sparkSessions where the {@code spark} engine's sessions come from */
+  public Comparison(ComparisonSettings settings, PrintWriter out,
+      SparkEngine.Sessions sparkSessions) {
     this.settings = settings;
     this.out = out;
     this.conf = SparkSessions.hadoopConfiguration();
+    this.sparkSessions = sparkSessions;
   }
 
   public Outcome run() throws Exception {
     Instant startedAt = Instant.now();
     List<List<String>> inputs = settings.phases().contains(Phase.STATS)
         ? Inputs.paths(settings, conf, out) : List.of();
-    List<Engine> engines = Engines.of(settings, conf);
+    List<Engine> engines = Engines.of(settings, conf, sparkSessions);
     String description = null;
     long failedFiles = 0;
     if (settings.phases().contains(Phase.STATS)) {

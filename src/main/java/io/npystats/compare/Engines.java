@@ -40,8 +40,13 @@ public final class Engines {
     return counts;
   }
 
-  /** The engines {@code settings} names, in {@link #NAMES}' order, sequential always first. */
-  static List<Engine> of(ComparisonSettings settings, Configuration conf) {
+  /**
+   * The engines {@code settings} names, in {@link #NAMES}' order, sequential always first.
+   *
+   * @param sparkSessions where the {@code spark} engine's sessions come from
+   */
+  static List<Engine> of(ComparisonSettings settings, Configuration conf,
+      SparkEngine.Sessions sparkSessions) {
     List<Engine> engines = new ArrayList<>();
     for (String name : NAMES) {
       if (!name.equals(SequentialEngine.NAME) && !settings.engines().contains(name)) {
@@ -54,7 +59,8 @@ public final class Engines {
         case ThreadPoolEngine.NAME -> new ThreadPoolEngine(conf);
         case ThreadPerFileEngine.NAME -> new ThreadPerFileEngine(conf);
         case ProcessEngine.NAME -> new ProcessEngine(conf);
-        case SparkEngine.LOCAL -> SparkEngine.local(localSettings(spark, settings.master()));
+        case SparkEngine.LOCAL -> SparkEngine.local(localSettings(spark, settings.master()),
+            sparkSessions);
         case SparkEngine.CLUSTER -> SparkEngine.cluster(settings.master(), spark);
         default -> throw new IllegalArgumentException("unknown engine " + name);
       });

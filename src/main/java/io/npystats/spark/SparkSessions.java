@@ -55,6 +55,8 @@ public final class SparkSessions {
     public void close() {
       if (owned) {
         spark.stop();
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
       }
     }
   }
@@ -68,6 +70,28 @@ public final class SparkSessions {
       SparkSession.clearDefaultSession();
     }
     return new Handle(getOrCreate(appName), !existed);
+  }
+
+  /**
+   * A session of its own on {@code master}, with {@code settings} over the application's
+   * defaults, for work that must choose its master (compare's spark engines). A JVM holds one
+   * Spark context, so whatever session runs now is stopped first; closing the handle stops this
+   * one.
+   */
+  public static Handle start(String appName, String master, Map<String, String> settings) {
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    SparkSession.Builder builder = builder(appName).master(master);
+    settings.forEach(builder::config);
+    return new Handle(builder.getOrCreate(), true);
   }
 
   private static boolean isLive(scala.Option<SparkSession> session) {
@@ -110,17 +134,26 @@ public final class SparkSessions {
   }
 
   public static SparkSession getOrCreate(String appName) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder builder = SparkSession.builder().appName(appName);
-    if (!conf.contains("spark.master")) {
+    SparkSession.Builder builder = builder(appName);
+    if (!new SparkConf().contains("spark.master")) {
       // Launched without spark-submit (an IDE, plain java): the same retrying default as submit.sh.
       builder.master("local[*,4]");
     }
+    return builder.getOrCreate();
+  }
+
+  /**
+   * Every session of the application starts here: the name, and each of {@link #DEFAULTS} the
+   * user has not set. The caller adds the master where it chooses one.
+   */
+  public static SparkSession.Builder builder(String appName) {
+    SparkConf user = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
     DEFAULTS.forEach((key, value) -> {
-      if (!conf.contains(key)) {
+      if (!user.contains(key)) {
         builder.config(key, value);
       }
     });
-    return builder.getOrCreate();
+    return builder;
   }
 }

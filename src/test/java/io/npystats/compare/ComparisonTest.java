@@ -15,7 +15,10 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A comparison run without the command line: both phases, Spark among the engines. */
+/**
+ * A comparison run without the command line: both phases, Spark among the engines, its runs in
+ * the shared session.
+ */
 class ComparisonTest {
   @TempDir Path tmp;
 
@@ -28,7 +31,8 @@ class ComparisonTest {
         Map.of("spark.ui.enabled", "false", "spark.driver.host", "127.0.0.1",
             "spark.driver.bindAddress", "127.0.0.1"), false);
     StringWriter out = new StringWriter();
-    Comparison.Outcome outcome = new Comparison(settings, new PrintWriter(out)).run();
+    Comparison.Outcome outcome = new Comparison(settings, new PrintWriter(out),
+        SharedSpark.engineSessions()).run();
     assertThat(outcome.failedFiles()).isZero();
     assertThat(outcome.rows()).extracting(r -> r.phase() + " " + r.engine() + " " + r.workers() + " " + r.repeat())
         .containsExactly("stats sequential 1 0", "stats sequential 1 1", "stats threads 2 0",
