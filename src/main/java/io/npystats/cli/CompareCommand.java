@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,9 +54,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--in", paramLabel = "PATH",
-      description = "Files to summarise: a folder, a glob or a list of paths.")
-  String in;
+  @Mixin RunOptions run = new RunOptions();
 
   @Option(names = "--files", paramLabel = "N", split = ",",
       description = "Generate N files (kept under --work for the next compare) instead of --in;"
@@ -87,18 +86,12 @@ final class CompareCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int repeats = DEFAULT_REPEATS;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the benchmarks table goes (default: data/warehouse).")
-  String warehouse;
-
   @Option(names = "--report", paramLabel = "DIR", description = "Where the chart and report go (default: data/reports/RUN_ID).")
   Path report;
 
   @Option(names = "--work", paramLabel = "DIR",
       description = "Where generated inputs and generate-phase folders go (default: data/compare).")
   String work;
-
-  @Option(names = "--run-id", paramLabel = "ID", description = "Names this compare in the benchmarks table.")
-  String runId;
 
   @Override
   public Integer call() throws Exception {
@@ -124,15 +117,15 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   ComparisonSettings settings() {
-    String id = Checks.runId(spec, runId);
+    String id = Checks.runId(spec, run.runId);
     Set<Phase> phases = switch (phase) {
       case "stats" -> EnumSet.of(Phase.STATS);
       case "generate" -> EnumSet.of(Phase.GENERATE);
       case "both" -> EnumSet.of(Phase.GENERATE, Phase.STATS);
       default -> throw usage("--phase must be stats, generate or both, got '" + phase + "'");
     };
-    if ((in == null) == (files == null)) {
-      throw usage("give either --in PATH or --files N, not " + (in == null ? "neither" : "both"));
+    if ((run.in == null) == (files == null)) {
+      throw usage("give either --in PATH or --files N, not " + (run.in == null ? "neither" : "both"));
     }
     if (phases.contains(Phase.GENERATE) && files == null) {
       throw usage("--phase " + phase + " needs --files N: the files to write");
@@ -164,7 +157,7 @@ final class CompareCommand implements Callable<Integer> {
       throw usage("--engines spark-cluster needs a cluster master, e.g. ./submit.sh --master"
           + " spark://127.0.0.1:7077 compare ...; the master is " + (given.isEmpty() ? "not set" : given));
     }
-    return settings(in, sizes, samples, seed, counts, names, phases, repeats, warehouse, report,
+    return settings(run.in, sizes, samples, seed, counts, names, phases, repeats, run.warehouse, report,
         work, id);
   }
 
