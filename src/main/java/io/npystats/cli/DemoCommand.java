@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer>, Checked {
       SparkSession spark = session.spark();
       SparkSessions.warmUp(spark);
       double startup = StatsCommand.secondsSinceJvmStart();
-      int partitions = spark.sparkContext().defaultParallelism() * 4;
+      int partitions = GenerateJob.defaultPartitions(spark.sparkContext().defaultParallelism());
       // The demo's own folder: one of another size from an earlier demo is replaced, not refused.
       boolean overwrite = !GenerateJob.madeWith(spark, dir, files, samples, Defaults.SEED);
       GenerateCommand.print(w, dir,

@@ -1,6 +1,6 @@
 package io.npystats.spark;
 
-import io.npystats.engine.Clocks;
+import io.npystats.task.Clocks;
 import io.npystats.engine.Engine;
 import io.npystats.engine.EngineException;
 import io.npystats.engine.EngineRun;
@@ -12,7 +12,7 @@ import io.npystats.engine.Work;
 import io.npystats.task.FileSummary;
 import io.npystats.task.GeneratedFile;
 import io.npystats.task.HadoopConf;
-import java.util.ArrayList;
+import io.npystats.task.IndexRange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,8 +188,9 @@ public final class SparkEngine implements Engine {
               .mapPartitions(new StatsJob.SummarizePaths(conf))
               .collect();
         } else if (work instanceof GenerateWork generate) {
-          List<GenerateJob.IndexRange> ranges = ranges(generate, workers * 4);
-          partitions = Math.max(1, ranges.size());
+          List<IndexRange> ranges = IndexRange.cut(generate.first(), generate.size(),
+              GenerateJob.defaultPartitions(workers));
+          partitions = ranges.size();
           jsc.setJobDescription("compare: generate " + work.size() + " files");
           results = jsc.parallelize(ranges, partitions)
               .mapPartitions(new GenerateJob.GenerateEach(conf, generate.dir(), generate.seed(),
@@ -227,18 +228,6 @@ public final class SparkEngine implements Engine {
       conf.destroy();
       handle.close();
     }
-  }
-
-  /** Contiguous index ranges, as {@code generate} cuts them. */
-  private static List<GenerateJob.IndexRange> ranges(GenerateWork work, int slices) {
-    int n = Math.max(1, Math.min(work.size(), slices));
-    List<GenerateJob.IndexRange> ranges = new ArrayList<>(n);
-    long first = work.first();
-    for (int i = 0; i < n && work.size() > 0; i++) {
-      ranges.add(new GenerateJob.IndexRange(first + (long) work.size() * i / n,
-          first + (long) work.size() * (i + 1) / n));
-    }
-    return ranges;
   }
 
   /** CPU time the executors spent in this job's tasks, as their metrics report it. */
