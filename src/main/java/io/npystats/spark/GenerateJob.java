@@ -1,5 +1,6 @@
 package io.npystats.spark;
 
+import io.npystats.task.Clocks;
 import io.npystats.task.GenerateFile;
 import io.npystats.task.GeneratedFile;
 import io.npystats.task.HadoopConf;
@@ -145,7 +146,7 @@ public final class GenerateJob {
       requested.completed().write(fs, dir);
     }
     return new Result(files, written, rewritten, kept, bytes, slices, removed, surplus,
-        (System.nanoTime() - start) / 1e9);
+        Clocks.secondsSince(start));
   }
 
   /** Whether folder {@code out} has no manifest, or one of a run with these parameters. */
