@@ -1,5 +1,9 @@
 package io.npystats.cli;
 
+import io.npystats.compare.Comparison;
+import io.npystats.compare.ComparisonSettings;
+import io.npystats.compare.ConsoleProgress;
+import io.npystats.compare.Engines;
 import io.npystats.engine.Phase;
 import io.npystats.spark.SparkEngine;
 import io.npystats.spark.Tables;
@@ -14,6 +18,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,9 +54,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--in", paramLabel = "PATH",
-      description = "Files to summarise: a folder, a glob or a list of paths.")
-  String in;
+  @Mixin RunOptions run = new RunOptions();
 
   @Option(names = "--files", paramLabel = "N", split = ",",
       description = "Generate N files (kept under --work for the next compare) instead of --in;"
@@ -83,9 +86,6 @@ final class CompareCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int repeats = DEFAULT_REPEATS;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the benchmarks table goes (default: data/warehouse).")
-  String warehouse;
-
   @Option(names = "--report", paramLabel = "DIR", description = "Where the chart and report go (default: data/reports/RUN_ID).")
   Path report;
 
@@ -93,12 +93,9 @@ final class CompareCommand implements Callable<Integer> {
       description = "Where generated inputs and generate-phase folders go (default: data/compare).")
   String work;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Names this compare in the benchmarks table.")
-  String runId;
-
   @Override
   public Integer call() throws Exception {
-    Comparison.Settings settings = settings();
+    ComparisonSettings settings = settings();
     PrintWriter out = spec.commandLine().getOut();
     Comparison.Outcome outcome = new Comparison(settings, out).run();
     out.println();
@@ -119,17 +116,16 @@ final class CompareCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  Comparison.Settings settings() {
-    String id = Checks.runId(spec, runId);
-    id = id != null ? id : RunIds.next("compare");
+  ComparisonSettings settings() {
+    String id = Checks.runId(spec, run.runId);
     Set<Phase> phases = switch (phase) {
       case "stats" -> EnumSet.of(Phase.STATS);
       case "generate" -> EnumSet.of(Phase.GENERATE);
       case "both" -> EnumSet.of(Phase.GENERATE, Phase.STATS);
       default -> throw usage("--phase must be stats, generate or both, got '" + phase + "'");
     };
-    if ((in == null) == (files == null)) {
-      throw usage("give either --in PATH or --files N, not " + (in == null ? "neither" : "both"));
+    if ((run.in == null) == (files == null)) {
+      throw usage("give either --in PATH or --files N, not " + (run.in == null ? "neither" : "both"));
     }
     if (phases.contains(Phase.GENERATE) && files == null) {
       throw usage("--phase " + phase + " needs --files N: the files to write");
@@ -143,63 +139,54 @@ final class CompareCommand implements Callable<Integer> {
     }
     Checks.inRange(spec, "--samples", samples, 0, 1L << 36);
     Checks.inRange(spec, "--repeats", repeats, 1, 100);
-    List<Integer> counts = workers != null ? workers : defaultWorkers();
+    List<Integer> counts = workers != null ? workers : Engines.defaultWorkers();
     for (int w : counts) {
       Checks.inRange(spec, "--workers", w, 1, 1024);
     }
     counts = new ArrayList<>(new TreeSet<>(counts));
-    String master = new SparkConf().get("spark.master", "");
-    boolean cluster = !master.isEmpty() && !master.startsWith("local");
-    List<String> names = engines != null ? engines : defaultEngines(cluster);
+    String master = clusterMaster();
+    List<String> names = engines != null ? engines : Engines.defaultNames(master != null);
     for (String name : names) {
-      if (!Comparison.ENGINES.contains(name)) {
+      if (!Engines.NAMES.contains(name)) {
         throw usage("--engines: unknown engine '" + name + "'; the engines are "
-            + String.join(", ", Comparison.ENGINES));
+            + String.join(", ", Engines.NAMES));
       }
     }
-    if (names.contains(SparkEngine.CLUSTER) && !cluster) {
+    if (names.contains(SparkEngine.CLUSTER) && master == null) {
+      String given = new SparkConf().get("spark.master", "");
       throw usage("--engines spark-cluster needs a cluster master, e.g. ./submit.sh --master"
-          + " spark://127.0.0.1:7077 compare ...; the master is " + (master.isEmpty() ? "not set" : master));
+          + " spark://127.0.0.1:7077 compare ...; the master is " + (given.isEmpty() ? "not set" : given));
     }
-    return new Comparison.Settings(in, sizes, samples, seed, counts, names,
-        phases, repeats, warehouse != null ? warehouse : Defaults.warehouse(),
-        report != null ? report : Defaults.dataDir().resolve("reports").resolve(id),
-        work != null ? work : Defaults.dataDir().resolve("compare").toString(), id,
-        cluster ? master : null, Map.of(), ConsoleProgress.terminal());
+    return settings(run.in, sizes, samples, seed, counts, names, phases, repeats, run.warehouse, report,
+        work, id);
   }
 
   /**
    * The demo's compare: every engine on the first {@code sizes} files of {@code input}, statistics
    * only, worker counts, engines and repeats as by default.
    */
-  static Comparison.Settings defaults(String input, List<Long> sizes, String warehouse) {
+  static ComparisonSettings defaults(String input, List<Long> sizes, String warehouse) {
+    return settings(input, sizes, Defaults.SAMPLES, Defaults.SEED, Engines.defaultWorkers(),
+        Engines.defaultNames(clusterMaster() != null), EnumSet.of(Phase.STATS), DEFAULT_REPEATS,
+        warehouse, null, null, null);
+  }
+
+  /** Checked options, and the defaults of those not given (null). */
+  private static ComparisonSettings settings(String in, List<Long> sizes, long samples, long seed,
+      List<Integer> workers, List<String> engines, Set<Phase> phases, int repeats,
+      String warehouse, Path report, String work, String runId) {
+    String id = runId != null ? runId : RunIds.next("compare");
+    return new ComparisonSettings(in, sizes, samples, seed, workers, engines, phases, repeats,
+        warehouse != null ? warehouse : Defaults.warehouse(),
+        report != null ? report : Defaults.dataDir().resolve("reports").resolve(id),
+        work != null ? work : Defaults.dataDir().resolve("compare").toString(), id,
+        clusterMaster(), Map.of(), ConsoleProgress.terminal());
+  }
+
+  /** The master {@code spark-submit} was given when it is a cluster's, or null. */
+  private static String clusterMaster() {
     String master = new SparkConf().get("spark.master", "");
-    boolean cluster = !master.isEmpty() && !master.startsWith("local");
-    String id = RunIds.next("compare");
-    return new Comparison.Settings(input, sizes, Defaults.SAMPLES, Defaults.SEED, defaultWorkers(),
-        defaultEngines(cluster), EnumSet.of(Phase.STATS), DEFAULT_REPEATS, warehouse,
-        Defaults.dataDir().resolve("reports").resolve(id),
-        Defaults.dataDir().resolve("compare").toString(), id, cluster ? master : null, Map.of(),
-        ConsoleProgress.terminal());
-  }
-
-  /** 1, 2, 4, ... below this machine's cores, and the cores themselves. */
-  static List<Integer> defaultWorkers() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    List<Integer> counts = new ArrayList<>();
-    for (int w = 1; w < cores; w *= 2) {
-      counts.add(w);
-    }
-    counts.add(cores);
-    return counts;
-  }
-
-  private static List<String> defaultEngines(boolean cluster) {
-    List<String> names = new ArrayList<>(Comparison.ENGINES);
-    if (!cluster) {
-      names.remove(SparkEngine.CLUSTER);
-    }
-    return names;
+    return master.isEmpty() || master.startsWith("local") ? null : master;
   }
 
   private ParameterException usage(String message) {

@@ -1,5 +1,6 @@
 package io.npystats.cli;
 
+import io.npystats.compare.Comparison;
 import io.npystats.spark.GenerateJob;
 import io.npystats.spark.SparkSessions;
 import io.npystats.spark.StatsJob;
@@ -52,7 +53,7 @@ final class DemoCommand implements Callable<Integer>, Checked {
       SparkSession spark = session.spark();
       SparkSessions.warmUp(spark);
       double startup = StatsCommand.secondsSinceJvmStart();
-      int partitions = spark.sparkContext().defaultParallelism() * 4;
+      int partitions = GenerateJob.defaultPartitions(spark.sparkContext().defaultParallelism());
       // The demo's own folder: one of another size from an earlier demo is replaced, not refused.
       boolean overwrite = !GenerateJob.madeWith(spark, dir, files, samples, Defaults.SEED);
       GenerateCommand.print(w, dir,

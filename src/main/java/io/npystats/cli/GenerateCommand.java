@@ -78,7 +78,7 @@ final class GenerateCommand implements Callable<Integer>, Checked {
       SparkSession spark = session.spark();
       SparkSessions.warmUp(spark);
       String dir = Stores.qualify(given, spark.sparkContext().hadoopConfiguration());
-      int p = partitions != null ? partitions : spark.sparkContext().defaultParallelism() * 4;
+      int p = partitions != null ? partitions : GenerateJob.defaultPartitions(spark.sparkContext().defaultParallelism());
       GenerateJob.Result r;
       try {
         r = GenerateJob.run(spark, dir, files, samples, seed, p, directIo, overwrite);

@@ -1,5 +1,6 @@
 package io.npystats.cli;
 
+import io.npystats.task.Clocks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,7 +68,7 @@ final class SqlPrompt {
           long start = System.nanoTime();
           try {
             statement.run(sql);
-            out.printf(Locale.ROOT, "(%.2f s)%n", (System.nanoTime() - start) / 1e9);
+            out.printf(Locale.ROOT, "(%.2f s)%n", Clocks.secondsSince(start));
           } catch (Exception e) {
             err.println("error: " + Main.firstLine(e));
           }

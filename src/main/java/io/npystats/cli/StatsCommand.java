@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
       "--in takes a folder (its visible entries but sub-folders, and any sub-folder named *.npy,"
           + " which gets an error row), a glob, a .npy file, or a text file of paths, one a line;"
           + " a relative path in it is resolved against the working directory, not the list's"
-          + " folder. A path named twice is read once."
+          + " folder. A path named twice is read once. Without --in, the files of"
+          + " ${sys:npystats.files}."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -38,16 +40,7 @@ import picocli.CommandLine.Spec;
 final class StatsCommand implements Callable<Integer>, Checked {
   @Spec CommandSpec spec;
 
-  @Option(names = "--in", paramLabel = "PATH",
-      description = "A folder, a glob, or a text file of paths (default: ${sys:npystats.files}).")
-  String in;
-
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Where the tables go (default: ${sys:npystats.warehouse}).")
-  String warehouse;
-
-  @Option(names = "--run-id", paramLabel = "ID",
-      description = "Names this run in the tables; re-using an id replaces that run's rows.")
-  String runId;
+  @Mixin RunOptions run = new RunOptions();
 
   @Option(names = "--partitions", paramLabel = "P",
       description = "Spark partitions (default: about 500 files each, at least 2 per core).")
@@ -55,7 +48,7 @@ final class StatsCommand implements Callable<Integer>, Checked {
 
   @Override
   public void check() {
-    Checks.runId(spec, runId);
+    Checks.runId(spec, run.runId);
     if (partitions != null) {
       Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
     }
@@ -64,10 +57,10 @@ final class StatsCommand implements Callable<Integer>, Checked {
   @Override
   public Integer call() throws Exception {
     check();
-    String id = runId;
+    String id = run.runId;
     // Absolute, as the runs table records it: a relative path means nothing once read elsewhere.
-    String input = in != null ? Defaults.absolute(in) : Defaults.files();
-    String tables = warehouse != null ? warehouse : Defaults.warehouse();
+    String input = run.in != null ? Defaults.absolute(run.in) : Defaults.files();
+    String tables = run.warehouse != null ? run.warehouse : Defaults.warehouse();
     PrintWriter w = spec.commandLine().getOut();
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
       SparkSession spark = session.spark();

@@ -1,5 +1,6 @@
 package io.npystats.engine;
 
+import io.npystats.npy.Escaping;
 import io.npystats.task.Column;
 import io.npystats.task.Columns;
 import io.npystats.task.FileSummary;
@@ -260,28 +261,13 @@ final class ChildProtocol {
   // ---- fields
 
   static String escape(String s) {
-    StringBuilder b = null;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      String r = switch (c) {
-        case '\\' -> "\\\\";
-        case '\t' -> "\\t";
-        case '\n' -> "\\n";
-        case '\r' -> "\\r";
-        default -> null;
-      };
-      if (r != null && b == null) {
-        b = new StringBuilder(s.length() + 8).append(s, 0, i);
-      }
-      if (b != null) {
-        if (r != null) {
-          b.append(r);
-        } else {
-          b.append(c);
-        }
-      }
-    }
-    return b == null ? s : b.toString();
+    return Escaping.replace(s, c -> switch (c) {
+      case '\\' -> "\\\\";
+      case '\t' -> "\\t";
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      default -> null;
+    });
   }
 
   static String unescape(String s) throws ProtocolException {

@@ -1,5 +1,6 @@
 package io.npystats.engine;
 
+import io.npystats.task.Clocks;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 

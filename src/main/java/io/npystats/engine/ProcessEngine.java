@@ -1,5 +1,7 @@
 package io.npystats.engine;
 
+import io.npystats.task.Clocks;
+import io.npystats.task.IndexRange;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.File;
@@ -181,9 +183,10 @@ public final class ProcessEngine implements Engine {
       Path draft = archive != null && !shared ? archive.newDraft() : null;
       boolean listened = false;
       try {
+        List<IndexRange> shares = IndexRange.cut(0, work.size(), count);
         for (int c = 0; c < count; c++) {
-          int from = (int) ((long) work.size() * c / count);
-          int to = (int) ((long) work.size() * (c + 1) / count);
+          int from = (int) shares.get(c).start();
+          int to = (int) shares.get(c).end();
           Child child = new Child(c, from, work.slice(from, to));
           children.add(child);
           List<String> options = shared ? List.of(archive.useOption())

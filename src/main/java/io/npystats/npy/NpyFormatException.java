@@ -19,22 +19,7 @@ public final class NpyFormatException extends IOException {
   }
 
   static String printable(String text) {
-    StringBuilder out = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      String escape = escape(c);
-      if (escape != null && out == null) {
-        out = new StringBuilder(text.length() + 16).append(text, 0, i);
-      }
-      if (out != null) {
-        if (escape != null) {
-          out.append(escape);
-        } else {
-          out.append(c);
-        }
-      }
-    }
-    return out == null ? text : out.toString();
+    return Escaping.replace(text, c -> escape((char) c));
   }
 
   private static String escape(char c) {

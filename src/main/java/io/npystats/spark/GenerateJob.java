@@ -1,8 +1,10 @@
 package io.npystats.spark;
 
+import io.npystats.task.Clocks;
 import io.npystats.task.GenerateFile;
 import io.npystats.task.GeneratedFile;
 import io.npystats.task.HadoopConf;
+import io.npystats.task.IndexRange;
 import io.npystats.task.Stores;
 import java.io.IOException;
 import java.io.Serializable;
@@ -71,14 +73,19 @@ public final class GenerateJob {
     }
   }
 
-  /** A half-open range of file indices, the unit of work shipped to an executor. */
-  record IndexRange(long start, long end) implements Serializable {}
-
   /** Counts of one partition, sent back instead of a row per file. */
   record PartitionCounts(long written, long rewritten, long kept, long bytesWritten)
       implements Serializable {}
 
   private GenerateJob() {}
+
+  /**
+   * Partitions for writing on {@code slots} task slots when none are asked for: four per slot, so
+   * that a slot whose store is slow holds up a quarter of its share, not all of it.
+   */
+  public static int defaultPartitions(int slots) {
+    return slots * 4;
+  }
 
   public static Result run(SparkSession spark, String out, long files, long samples, long seed,
       int partitions) throws IOException {
@@ -117,11 +124,8 @@ public final class GenerateJob {
       requested.write(fs, dir);
     }
     removed += GenerateFile.removeTemporaries(out, hadoop);
-    int slices = (int) Math.max(1, Math.min(files, partitions));
-    List<IndexRange> ranges = new ArrayList<>(slices);
-    for (int i = 0; i < slices; i++) {
-      ranges.add(new IndexRange(files * i / slices, files * (i + 1) / slices));
-    }
+    List<IndexRange> ranges = IndexRange.cut(0, files, partitions);
+    int slices = ranges.size();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     jsc.setJobDescription("generate " + files + " files of " + samples + " samples into " + out);
@@ -143,7 +147,7 @@ public final class GenerateJob {
     }
     PausePoint.reach("generate-done");
     return new Result(files, written, rewritten, kept, bytes, slices, removed, surplus,
-        (System.nanoTime() - start) / 1e9);
+        Clocks.secondsSince(start));
   }
 
   /** Whether folder {@code out} has no manifest, or one of a run with these parameters. */

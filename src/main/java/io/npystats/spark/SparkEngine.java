@@ -1,6 +1,5 @@
 package io.npystats.spark;
 
-import io.npystats.engine.Clocks;
 import io.npystats.engine.Engine;
 import io.npystats.engine.EngineException;
 import io.npystats.engine.EngineRun;
@@ -9,16 +8,14 @@ import io.npystats.engine.GenerateWork;
 import io.npystats.engine.Progress;
 import io.npystats.engine.StatsWork;
 import io.npystats.engine.Work;
-import io.npystats.task.FileSummary;
-import io.npystats.task.GeneratedFile;
+import io.npystats.task.Clocks;
 import io.npystats.task.HadoopConf;
-import java.util.ArrayList;
+import io.npystats.task.IndexRange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.executor.TaskMetrics;
@@ -34,8 +31,9 @@ import org.apache.spark.sql.SparkSession;
  * against the other engines.
  *
  * <p>Start-up is what the commands count as start-up: the session, the executors registering and
- * one trivial warm-up job ({@link SparkSessions#warmUp}). A JVM holds one Spark context, so
- * opening a session stops any session already running, and closing it stops Spark. Driver-only.
+ * one trivial warm-up job ({@link SparkSessions#warmUp}). By default each worker count gets a
+ * session of its own ({@link SparkSessions#start}): a JVM holds one Spark context, so opening a
+ * session stops any session already running, and closing it stops Spark. Driver-only.
  */
 public final class SparkEngine implements Engine {
   public static final String LOCAL = "spark";
@@ -47,21 +45,38 @@ public final class SparkEngine implements Engine {
   /** How long a cluster's executors may take to register. */
   private static final long EXECUTOR_WAIT_MILLIS = 60_000;
 
+  /** Where the engine's sessions come from. */
+  @FunctionalInterface
+  public interface Sessions {
+    /**
+     * A session on {@code master} for one worker count's runs; closing the handle ends what
+     * this call started.
+     */
+    SparkSessions.Handle open(String appName, String master, Map<String, String> settings);
+  }
+
   private final String master;
   private final Map<String, String> settings;
+  private final Sessions sessions;
 
-  private SparkEngine(String master, Map<String, String> settings) {
+  private SparkEngine(String master, Map<String, String> settings, Sessions sessions) {
     this.master = master;
     this.settings = new LinkedHashMap<>(settings);
+    this.sessions = sessions;
   }
 
   /**
-   * {@code local[W]} for each worker count W.
+   * {@code local[W]} for each worker count W, a session of its own for each.
    *
    * @param settings Spark settings for each session, over the application's defaults
    */
   public static SparkEngine local(Map<String, String> settings) {
-    return new SparkEngine(null, settings);
+    return local(settings, SparkSessions::start);
+  }
+
+  /** {@code local[W]}, its sessions from {@code sessions}. */
+  public static SparkEngine local(Map<String, String> settings, Sessions sessions) {
+    return new SparkEngine(null, settings, sessions);
   }
 
   /** The cluster at {@code master}: its workers are its executors' cores, whatever is asked. */
@@ -69,7 +84,7 @@ public final class SparkEngine implements Engine {
     if (master == null || master.startsWith("local")) {
       throw new IllegalArgumentException("not a cluster master: " + master);
     }
-    return new SparkEngine(master, settings);
+    return new SparkEngine(master, settings, SparkSessions::start);
   }
 
   @Override
@@ -92,51 +107,27 @@ public final class SparkEngine implements Engine {
     if (workers < 1) {
       throw new IllegalArgumentException(name() + " needs at least one worker, not " + workers);
     }
-    stopRunningSessions();
     long start = System.nanoTime();
     String url = master == null ? "local[" + workers + "]" : master;
-    SparkSession spark;
+    SparkSessions.Handle handle;
     try {
-      SparkConf user = new SparkConf();
-      SparkSession.Builder builder = SparkSession.builder()
-          .appName("npystats compare " + name() + " " + workers)
-          .master(url);
-      SparkSessions.DEFAULTS.forEach((key, value) -> {
-        if (!user.contains(key)) {
-          builder.config(key, value);
-        }
-      });
-      settings.forEach(builder::config);
-      spark = builder.getOrCreate();
+      handle = sessions.open("npystats compare " + name() + " " + workers, url, settings);
     } catch (RuntimeException e) {
       throw new EngineException(name() + ": could not start Spark on " + url + ": " + e.getMessage(), e);
     }
-    int cores = master == null ? workers : awaitExecutors(spark);
-    SparkSessions.warmUp(spark);
+    int cores = master == null ? workers : awaitExecutors(handle);
+    SparkSessions.warmUp(handle.spark());
     String note = STARTED_BEFORE.getAndSet(true) ? "" : ", the JVM's first session (loads Spark)";
-    return new Session(spark, url, note, cores, start);
-  }
-
-  /** One Spark context per JVM: whatever session runs now makes way. */
-  private static void stopRunningSessions() {
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.getDefaultSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    return new Session(handle, url, note, cores, start);
   }
 
   /** The executors' cores, once at least one executor has registered. */
-  private int awaitExecutors(SparkSession spark) throws EngineException {
+  private int awaitExecutors(SparkSessions.Handle handle) throws EngineException {
+    SparkSession spark = handle.spark();
     long deadline = System.currentTimeMillis() + EXECUTOR_WAIT_MILLIS;
     while (spark.sparkContext().getExecutorMemoryStatus().size() < 2) {
       if (System.currentTimeMillis() > deadline) {
-        spark.stop();
+        handle.close();
         throw new EngineException(CLUSTER + ": no executor registered with " + master + " within "
             + EXECUTOR_WAIT_MILLIS / 1000 + " s; is the cluster running and has it free cores?");
       }
@@ -144,7 +135,7 @@ public final class SparkEngine implements Engine {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        spark.stop();
+        handle.close();
         throw new EngineException(CLUSTER + ": interrupted while waiting for executors");
       }
     }
@@ -152,6 +143,7 @@ public final class SparkEngine implements Engine {
   }
 
   private final class Session implements EngineSession {
+    private final SparkSessions.Handle handle;
     private final SparkSession spark;
     private final String url;
     private final String note;
@@ -165,8 +157,9 @@ public final class SparkEngine implements Engine {
     private final Broadcast<HadoopConf> conf;
 
     /** @param startNanos when the session began to start: the broadcast counts as start-up */
-    Session(SparkSession spark, String url, String note, int workers, long startNanos) {
-      this.spark = spark;
+    Session(SparkSessions.Handle handle, String url, String note, int workers, long startNanos) {
+      this.handle = handle;
+      this.spark = handle.spark();
       this.url = url;
       this.note = note;
       this.workers = workers;
@@ -197,7 +190,8 @@ public final class SparkEngine implements Engine {
 
           @Override
           public Collected generate(GenerateWork generate) {
-            List<GenerateJob.IndexRange> ranges = ranges(generate, workers * 4);
+            List<IndexRange> ranges = IndexRange.cut(generate.first(), generate.size(),
+                GenerateJob.defaultPartitions(workers));
             int partitions = Math.max(1, ranges.size());
             jsc.setJobDescription("compare: generate " + work.size() + " files");
             return new Collected(partitions, jsc.parallelize(ranges, partitions)
@@ -235,26 +229,12 @@ public final class SparkEngine implements Engine {
     @Override
     public void close() {
       conf.destroy();
-      spark.stop();
-      SparkSession.clearActiveSession();
-      SparkSession.clearDefaultSession();
+      handle.close();
     }
   }
 
   /** What a job brought back: every file's result, in item order. */
   private record Collected(int partitions, List<?> results) {}
-
-  /** Contiguous index ranges, as {@code generate} cuts them. */
-  private static List<GenerateJob.IndexRange> ranges(GenerateWork work, int slices) {
-    int n = Math.max(1, Math.min(work.size(), slices));
-    List<GenerateJob.IndexRange> ranges = new ArrayList<>(n);
-    long first = work.first();
-    for (int i = 0; i < n && work.size() > 0; i++) {
-      ranges.add(new GenerateJob.IndexRange(first + (long) work.size() * i / n,
-          first + (long) work.size() * (i + 1) / n));
-    }
-    return ranges;
-  }
 
   /** CPU time the executors spent in this job's tasks, as their metrics report it. */
   private static final class TaskCpu extends SparkListener {

@@ -4,12 +4,15 @@ import io.npystats.task.NoChecksumLocalFileSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Paths;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * Builds the application's session. The master and resources come from {@code spark-submit}
@@ -53,6 +56,8 @@ public final class SparkSessions {
     public void close() {
       if (owned) {
         spark.stop();
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
       }
     }
   }
@@ -66,6 +71,28 @@ public final class SparkSessions {
       SparkSession.clearDefaultSession();
     }
     return new Handle(getOrCreate(appName), !existed);
+  }
+
+  /**
+   * A session of its own on {@code master}, with {@code settings} over the application's
+   * defaults, for work that must choose its master (compare's spark engines). A JVM holds one
+   * Spark context, so whatever session runs now is stopped first; closing the handle stops this
+   * one.
+   */
+  public static Handle start(String appName, String master, Map<String, String> settings) {
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    SparkSession.Builder builder = builder(appName).master(master);
+    settings.forEach(builder::config);
+    return new Handle(builder.getOrCreate(), true);
   }
 
   private static boolean isLive(scala.Option<SparkSession> session) {
@@ -93,18 +120,48 @@ public final class SparkSessions {
     }
   }
 
+  /**
+   * The Hadoop settings a session would get, without starting one: Hadoop's defaults, the
+   * application's own ({@link #DEFAULTS}), then every {@code spark.hadoop.*} setting given, for
+   * work done on the driver outside Spark. The application's matter: Hadoop caches one local file
+   * system per JVM for whichever configuration asks first, and without them a table written
+   * later in the same JVM would get a {@code .crc} beside every file.
+   */
+  public static Configuration hadoopConfiguration() {
+    Configuration conf = new Configuration();
+    Map<String, String> settings = new LinkedHashMap<>(DEFAULTS);
+    for (Tuple2<String, String> entry : new SparkConf().getAll()) {
+      settings.put(entry._1(), entry._2());
+    }
+    settings.forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        conf.set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
+    return conf;
+  }
+
   public static SparkSession getOrCreate(String appName) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder builder = SparkSession.builder().appName(appName);
-    if (!conf.contains("spark.master")) {
+    SparkSession.Builder builder = builder(appName);
+    if (!new SparkConf().contains("spark.master")) {
       // Launched without spark-submit (an IDE, plain java): the same retrying default as submit.sh.
       builder.master("local[*,4]");
     }
+    return builder.getOrCreate();
+  }
+
+  /**
+   * Every session of the application starts here: the name, and each of {@link #DEFAULTS} the
+   * user has not set. The caller adds the master where it chooses one.
+   */
+  public static SparkSession.Builder builder(String appName) {
+    SparkConf user = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
     DEFAULTS.forEach((key, value) -> {
-      if (!conf.contains(key)) {
+      if (!user.contains(key)) {
         builder.config(key, value);
       }
     });
-    return builder.getOrCreate();
+    return builder;
   }
 }

@@ -103,13 +103,13 @@ public final class GenerateFile {
       boolean otherBytes = false;
       if (!overwrite && target.length(name) == expected) {
         if (holdsItsBytes(name, index)) {
-          return new GeneratedFile(index, target.pathOf(name), false, false, expected, seconds(start));
+          return new GeneratedFile(index, target.pathOf(name), false, false, expected, Clocks.secondsSince(start));
         }
         otherBytes = true;
       }
       if (!target.renamesAreAtomic()) {
         writeInPlace(name, index);
-        return new GeneratedFile(index, target.pathOf(name), true, otherBytes, expected, seconds(start));
+        return new GeneratedFile(index, target.pathOf(name), true, otherBytes, expected, Clocks.secondsSince(start));
       }
       String temp = TEMP_PREFIX + index + ".npy." + attempt + TEMP_SUFFIX;
       boolean renamed = false;
@@ -125,7 +125,7 @@ public final class GenerateFile {
           target.delete(temp);
         }
       }
-      return new GeneratedFile(index, target.pathOf(name), true, otherBytes, expected, seconds(start));
+      return new GeneratedFile(index, target.pathOf(name), true, otherBytes, expected, Clocks.secondsSince(start));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not write " + new Path(dir, name) + ": " + e.getMessage(), e);
@@ -216,9 +216,5 @@ public final class GenerateFile {
       }
     }
     return removed;
-  }
-
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
   }
 }

@@ -45,20 +45,20 @@ public final class SummarizeFile {
       try {
         return read(path, start, length);
       } catch (NpyFormatException e) {
-        return FileSummary.error(path, e.getMessage(), length[0], seconds(start));
+        return FileSummary.error(path, e.getMessage(), length[0], Clocks.secondsSince(start));
       } catch (FileNotFoundException e) {
         String reason = Stores.IS_DIRECTORY.equals(e.getMessage())
             || Stores.NOT_REGULAR.equals(e.getMessage()) ? e.getMessage() : Stores.NO_SUCH_FILE;
-        return FileSummary.error(path, reason, length[0], seconds(start));
+        return FileSummary.error(path, reason, length[0], Clocks.secondsSince(start));
       } catch (IOException e) {
         if (attempt < READ_ATTEMPTS) {
           continue;
         }
         return FileSummary.error(path, "could not be read (" + READ_ATTEMPTS + " attempts): "
-            + e.getClass().getSimpleName() + ": " + e.getMessage(), length[0], seconds(start));
+            + e.getClass().getSimpleName() + ": " + e.getMessage(), length[0], Clocks.secondsSince(start));
       } catch (RuntimeException e) {
         return FileSummary.error(path, "could not be read: " + e.getClass().getSimpleName() + ": "
-            + e.getMessage(), length[0], seconds(start));
+            + e.getMessage(), length[0], Clocks.secondsSince(start));
       }
     }
   }
@@ -70,7 +70,7 @@ public final class SummarizeFile {
       StreamingStats stats = new StreamingStats();
       NpyHeader header = reader.read(file.channel(), file.length(), stats::add);
       return FileSummary.ok(path, header.dtype().descr(), header.shapeString(), stats,
-          file.length(), seconds(start));
+          file.length(), Clocks.secondsSince(start));
     }
   }
 
@@ -86,9 +86,5 @@ public final class SummarizeFile {
       fileSystemUri = uri;
     }
     return fileSystem;
-  }
-
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
   }
 }

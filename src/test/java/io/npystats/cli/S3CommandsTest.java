@@ -3,6 +3,10 @@ package io.npystats.cli;
 import static io.npystats.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.npystats.compare.Comparison;
+import io.npystats.compare.ComparisonSettings;
+import io.npystats.engine.Phase;
+import io.npystats.report.BenchmarkRow;
 import io.npystats.spark.GenerateJob;
 import io.npystats.spark.Tables;
 import io.npystats.task.SummarizeFile;
@@ -11,11 +15,14 @@ import io.npystats.testing.S3Server;
 import io.npystats.testing.SharedSpark;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +38,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,26 +72,16 @@ class S3CommandsTest {
       closedPort = socket.getLocalPort();
     }
     set(S3Server.bucketSettings(DEAD_BUCKET, "http://127.0.0.1:" + closedPort, S3Server.SECRET_KEY));
+    settings.forEach(SharedSpark.spark().sparkContext().hadoopConfiguration()::set);
   }
 
   private static void set(Map<String, String> bucketSettings) {
     settings.putAll(bucketSettings);
   }
 
-  /**
-   * The shared session with this suite's buckets set in its Hadoop configuration. Asked for
-   * afresh each time: compare's spark engine stops the session it finds and starts its own.
-   */
+  /** The shared session, with this suite's buckets set in its Hadoop configuration. */
   private static SparkSession spark() {
-    SparkSession spark = SharedSpark.spark();
-    settings.forEach(spark.sparkContext().hadoopConfiguration()::set);
-    return spark;
-  }
-
-  /** Every command of a test runs in the shared session, its buckets set. */
-  @BeforeEach
-  void setBuckets() {
-    spark();
+    return SharedSpark.spark();
   }
 
   private static Configuration hadoop() {
@@ -213,7 +209,7 @@ class S3CommandsTest {
   }
 
   @Test
-  void compareReadsItsInputFromS3() throws IOException {
+  void compareReadsItsInputFromS3() throws Exception {
     String files = "s3a://" + BUCKET + "/compare-input";
     generateBoth("compare-input", 4, 500, 3);
     // compare hands its child processes the spark.hadoop.* settings of the Spark configuration
@@ -221,11 +217,17 @@ class S3CommandsTest {
     Map<String, String> bucket = server.bucketSettings(BUCKET, S3Server.SECRET_KEY);
     bucket.forEach((key, value) -> System.setProperty("spark.hadoop." + key, value));
     try {
-      CliRun compare = run("compare", "--in", files, "--engines", "sequential,threads,processes,spark",
-          "--workers", "2", "--repeats", "1", "--warehouse", "s3a://" + BUCKET + "/compare-warehouse",
-          "--report", tmp.resolve("report").toString());
-      assertThat(compare.code()).as(compare.err()).isZero();
-      assertThat(compare.out()).contains("4 files").doesNotContain("error")
+      // The spark engine runs in the shared session, which has this suite's buckets.
+      ComparisonSettings compare = new ComparisonSettings(files, List.of(), 500, 3, List.of(2),
+          List.of("sequential", "threads", "processes", "spark"), EnumSet.of(Phase.STATS), 1,
+          "s3a://" + BUCKET + "/compare-warehouse", tmp.resolve("report"),
+          tmp.resolve("compare-work").toString(), "s3-compare", null, Map.of(), false);
+      StringWriter out = new StringWriter();
+      Comparison.Outcome outcome = new Comparison(compare, new PrintWriter(out),
+          SharedSpark.engineSessions()).run();
+      assertThat(outcome.failedFiles()).isZero();
+      assertThat(outcome.rows()).extracting(BenchmarkRow::engine).contains("spark", "processes");
+      assertThat(out.toString()).contains("4 files").doesNotContain("error")
           .contains("Every engine gave the same results as sequential for every file");
     } finally {
       bucket.keySet().forEach(key -> System.clearProperty("spark.hadoop." + key));

@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.cli.Main;
 import io.npystats.testing.ChildJvm;
+import io.npystats.testing.FailsOnceFileSystem;
 import io.npystats.testing.SharedSpark;
-import java.io.File;
-import java.io.IOError;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.ExceptionFailure;
-import org.apache.spark.TaskContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
@@ -37,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code flaky://} view of the local disk whose first open of a file named {@code *fails-once*}
  * from a Spark task throws {@link IOError}. The per-file task turns an {@code IOException} into an
  * error row, so only an {@code Error} (the store, or the JVM, broken under the task) ends an
- * attempt; everything else here is the real stats job and the real per-file task.
+ * attempt; everything else here is the real stats job and the real per-file task. The shared
+ * session knows the scheme from the start, so this suite changes none of its settings.
  */
 class TaskRetryTest {
-  static final String FLAKY = "flaky";
+  static final String FLAKY = FailsOnceFileSystem.SCHEME;
 
   @TempDir static Path tmp;
   static SparkSession spark;
@@ -49,40 +44,9 @@ class TaskRetryTest {
   @BeforeAll
   static void setUp() throws IOException {
     spark = SharedSpark.spark();
-    spark.sparkContext().hadoopConfiguration().set("fs." + FLAKY + ".impl", FailsOnceFileSystem.class.getName());
     input = tmp.resolve("input");
     GenerateJob.run(spark, input.toString(), 4, 1000, 9, 2);
     Files.move(input.resolve("file_3.npy"), input.resolve("file_3-fails-once.npy"));
-  }
-
-  /** A local file system under its own scheme whose first read of a marked file in a task fails. */
-  public static class FailsOnceFileSystem extends RawLocalFileSystem {
-    private static final URI NAME = URI.create(FLAKY + ":///");
-    /** Per path, the attempt number of each task that tried to read it. */
-    static final Map<String, List<Integer>> ATTEMPTS = new ConcurrentHashMap<>();
-
-    @Override
-    public URI getUri() {
-      return NAME;
-    }
-
-    @Override
-    public String getScheme() {
-      return FLAKY;
-    }
-
-    @Override
-    public File pathToFile(org.apache.hadoop.fs.Path path) {
-      TaskContext task = TaskContext.get();
-      if (task != null && path.getName().contains("fails-once")) {
-        List<Integer> attempts = ATTEMPTS.computeIfAbsent(path.toString(), k -> new CopyOnWriteArrayList<>());
-        attempts.add(task.attemptNumber());
-        if (attempts.size() == 1) {
-          throw new IOError(new IOException("the store failed reading " + path + " (first read only)"));
-        }
-      }
-      return super.pathToFile(path);
-    }
   }
 
   /** Records why tasks ended other than in success. */

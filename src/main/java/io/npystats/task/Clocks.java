@@ -1,4 +1,4 @@
-package io.npystats.engine;
+package io.npystats.task;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;

@@ -1,4 +1,4 @@
-package io.npystats.cli;
+package io.npystats.compare;
 
 import io.npystats.engine.Progress;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -10,14 +10,14 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * A progress bar on standard error while an engine runs, or nothing at all where the output is not
  * a terminal (a pipe, a file, a test), so logs stay clean.
  */
-final class ConsoleProgress implements Progress, AutoCloseable {
+public final class ConsoleProgress implements Progress, AutoCloseable {
   private final ProgressBar bar;
 
   private ConsoleProgress(ProgressBar bar) {
     this.bar = bar;
   }
 
-  static boolean terminal() {
+  public static boolean terminal() {
     return System.console() != null;
   }
 
