@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  ./submit.sh stats --in data/files",
       "  ./submit.sh stats --in 'data/files/file_1*.npy' --run-id ones",
-      "  ./submit.sh stats --in paths.txt --warehouse hdfs://nn:8020/warehouse"
+      "  ./submit.sh stats --in paths.txt --warehouse hdfs://nn:8020/warehouse",
+      "  ./submit.sh stats --in data/big.npy --split-size 64m"
     })
 final class StatsCommand implements Callable<Integer> {
   private static final int FAILURES_SHOWN = 10;
@@ -55,12 +56,23 @@ final class StatsCommand implements Callable<Integer> {
       description = "Spark partitions (default: about 500 files each, at least 2 per core).")
   Integer partitions;
 
+  @Option(names = "--split-size", paramLabel = "BYTES",
+      description = "A file with more data than this is read in splits of this size, one task each,"
+          + " merged into its one row; k, m, g, t suffixes are binary (default: 128m, or"
+          + " spark.hadoop." + StatsJob.SPLIT_SIZE + ").")
+  String splitSize;
+
+  /** Splits smaller than this would make a task of a few reads. */
+  static final long MIN_SPLIT_BYTES = 1L << 20;
+
   @Override
   public Integer call() throws Exception {
     String id = Checks.runId(spec, runId);
     if (partitions != null) {
       Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
     }
+    Long splitBytes = splitSize == null ? null : Checks.bytes(spec, "--split-size", splitSize,
+        MIN_SPLIT_BYTES);
     String input = in != null ? in : Defaults.files();
     String tables = warehouse != null ? warehouse : Defaults.warehouse();
     PrintWriter w = spec.commandLine().getOut();
@@ -70,8 +82,13 @@ final class StatsCommand implements Callable<Integer> {
       double startup = secondsSinceJvmStart();
       // Input paths are qualified by the listing; the warehouse must be too.
       tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());
+      if (splitBytes == null) {
+        String setting = spark.sparkContext().hadoopConfiguration().get(StatsJob.SPLIT_SIZE);
+        splitBytes = setting == null ? StatsJob.DEFAULT_SPLIT_BYTES
+            : Checks.bytes(spec, "spark.hadoop." + StatsJob.SPLIT_SIZE, setting, MIN_SPLIT_BYTES);
+      }
       StatsJob.Result r = StatsJob.run(spark, input, tables, id != null ? id : RunIds.next("stats"),
-          partitions != null ? partitions : 0, startup);
+          partitions != null ? partitions : 0, splitBytes, startup);
       print(w, r);
       if (r.totals().failed() > 0) {
         printFailures(spec.commandLine().getErr(), spark, r);

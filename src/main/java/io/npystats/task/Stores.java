@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -82,6 +83,14 @@ public final class Stores {
 
   /** {@link #openForRead(Path, Configuration)} on the file system {@link #of} gave for the path. */
   public static ReadableFile openForRead(Path path, FileSystem fs) throws IOException {
+    return openForRead(path, fs, 0);
+  }
+
+  /**
+   * {@link #openForRead(Path, FileSystem)} with the channel at byte {@code offset}: one split of a
+   * large file. The length is still the whole file's.
+   */
+  public static ReadableFile openForRead(Path path, FileSystem fs, long offset) throws IOException {
     if (fs instanceof RawLocalFileSystem raw) {
       java.nio.file.Path local = raw.pathToFile(path).toPath();
       BasicFileAttributes attributes;
@@ -98,12 +107,19 @@ public final class Stores {
         throw new FileNotFoundException(NOT_REGULAR);
       }
       FileChannel channel = FileChannel.open(local, StandardOpenOption.READ);
+      if (offset > 0) {
+        channel.position(offset);
+      }
       return new ReadableFile(channel, channel.size());
     }
     FileStatus status = fs.getFileStatus(path);
     if (status.isDirectory()) {
       throw new FileNotFoundException(IS_DIRECTORY);
     }
-    return new ReadableFile(Channels.newChannel(fs.open(path)), status.getLen());
+    FSDataInputStream in = fs.open(path);
+    if (offset > 0) {
+      in.seek(offset);
+    }
+    return new ReadableFile(Channels.newChannel(in), status.getLen());
   }
 }
