@@ -112,6 +112,10 @@ final class StatsCommand implements Callable<Integer> {
         + " Spark start-up %.1f s and the table write %.1f s apart)%n", r.jobSeconds(),
         r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds(),
         r.writeSeconds());
+    if (r.largeFiles() > 0) {
+      w.printf("       %,d file%s larger than a split read in %,d splits, a task each%n",
+          r.largeFiles(), r.largeFiles() == 1 ? "" : "s", r.splits());
+    }
     w.printf("       overall mean %.17g, std %.17g, min %s, max %s%n", s.mean(), s.std(), s.min(), s.max());
     w.printf("tables: %s and %s, run_id = %s%n", Tables.path(r.warehouse(), Tables.FILE_STATS),
         Tables.path(r.warehouse(), Tables.RUNS), r.runId());

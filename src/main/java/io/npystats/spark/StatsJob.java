@@ -55,9 +55,12 @@ public final class StatsJob {
    *     work a numpy loop or a C reader also does, so the figure to compare with them
    * @param writeSeconds writing the {@code file_stats} table afterwards
    * @param duplicatesDropped how many paths the input named again, and that got no second row
+   * @param largeFiles how many files were larger than a split, and read in splits
+   * @param splits how many splits those were, each a task
    */
   public record Result(String runId, RunTotals totals, int partitions, double startupSeconds,
-      double jobSeconds, double writeSeconds, String warehouse, int duplicatesDropped) {
+      double jobSeconds, double writeSeconds, String warehouse, int duplicatesDropped,
+      int largeFiles, int splits) {
     public double filesPerSecond() {
       return totals.files() / Math.max(jobSeconds, 1e-9);
     }
@@ -114,7 +117,7 @@ public final class StatsJob {
       Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
       double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
       Result result = new Result(runId, totals, slices, startupSeconds, jobSeconds, writeSeconds,
-          warehouse, listing.duplicates());
+          warehouse, listing.duplicates(), summaries.largeFiles(), summaries.splits());
       writeRunRow(spark, result, input, startedAt);
       return result;
     } finally {
@@ -142,8 +145,10 @@ public final class StatsJob {
    * Every file's summary, and their totals.
    *
    * @param rows those the first reads completed, then those read in splits, one row a file
+   * @param largeFiles how many files were read in splits
+   * @param splits how many splits they were read in
    */
-  record Summaries(JavaRDD<FileSummary> rows, RunTotals totals) {}
+  record Summaries(JavaRDD<FileSummary> rows, RunTotals totals, int largeFiles, int splits) {}
 
   /**
    * Totals the first reads and collects the files larger than a split, in one job that reads every
@@ -162,7 +167,7 @@ public final class StatsJob {
     }
     JavaRDD<FileSummary> whole = firstReads.filter(r -> r.summary() != null).map(FirstRead::summary);
     if (large.isEmpty()) {
-      return new Summaries(whole, totals);
+      return new Summaries(whole, totals, 0, 0);
     }
     List<FileSplits.Split> splits = new ArrayList<>();
     large.forEach(f -> splits.addAll(f.splits()));
@@ -173,7 +178,8 @@ public final class StatsJob {
     jsc.setJobDescription(description);
     List<FileSummary> merged = mergeSplits(large, parts);
     merged.forEach(totals::add);
-    return new Summaries(whole.union(jsc.parallelize(merged, 1)), totals);
+    return new Summaries(whole.union(jsc.parallelize(merged, 1)), totals, large.size(),
+        splits.size());
   }
 
   /** One row per large file, from its splits' parts, in the order the files were listed. */
