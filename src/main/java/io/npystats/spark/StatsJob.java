@@ -42,8 +42,8 @@ public final class StatsJob {
    */
   public static final long DEFAULT_SPLIT_BYTES = 128L << 20;
   /**
-   * The Hadoop setting for the split size ({@code --conf spark.hadoop.npystats.stats.split-size=256m});
-   * {@code stats --split-size} wins over it.
+   * The Hadoop setting for the split size
+   * ({@code --conf spark.hadoop.npystats.stats.split-size=256m}); {@code stats --split-size} wins.
    */
   public static final String SPLIT_SIZE = "npystats.stats.split-size";
   /** The local property {@code setJobDescription} sets, which later jobs of the thread keep. */
@@ -112,7 +112,8 @@ public final class StatsJob {
       RunTotals totals = summaries.totals();
       double jobSeconds = (System.nanoTime() - start) / 1e9;
       long writeStart = System.nanoTime();
-      Dataset<Row> rows = spark.createDataFrame(summaries.rows().map(new ToRow(runId)), Tables.FILE_STATS_SCHEMA);
+      Dataset<Row> rows = spark.createDataFrame(summaries.rows().map(new ToRow(runId)),
+          Tables.FILE_STATS_SCHEMA);
       jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
       Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
       double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
@@ -165,14 +166,16 @@ public final class StatsJob {
       totals.merge(partial.totals());
       large.addAll(partial.large());
     }
-    JavaRDD<FileSummary> whole = firstReads.filter(r -> r.summary() != null).map(FirstRead::summary);
+    JavaRDD<FileSummary> whole =
+        firstReads.filter(r -> r.summary() != null).map(FirstRead::summary);
     if (large.isEmpty()) {
       return new Summaries(whole, totals, 0, 0);
     }
     List<FileSplits.Split> splits = new ArrayList<>();
     large.forEach(f -> splits.addAll(f.splits()));
     String description = jsc.getLocalProperty(JOB_DESCRIPTION);
-    jsc.setJobDescription("stats of " + splits.size() + " splits of " + large.size() + " large files");
+    jsc.setJobDescription(
+        "stats of " + splits.size() + " splits of " + large.size() + " large files");
     List<FileSplits.Part> parts = jsc.parallelize(splits, splits.size())
         .mapPartitions(new SummarizeSplits(conf)).collect();
     jsc.setJobDescription(description);
@@ -269,8 +272,9 @@ public final class StatsJob {
   /** A partition's totals of the files it read, and the files it left to be read in splits. */
   record FirstPartition(RunTotals totals, List<FileSplits> large) implements Serializable {}
 
-  /** Runs on an executor: one partition's totals, its files merged in order, and its large files. */
-  static final class TotalPartition implements FlatMapFunction<Iterator<FirstRead>, FirstPartition> {
+  /** Runs on an executor: a partition's totals, its files merged in order, and its large files. */
+  static final class TotalPartition
+      implements FlatMapFunction<Iterator<FirstRead>, FirstPartition> {
     private static final long serialVersionUID = 2L;
 
     @Override
