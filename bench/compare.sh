@@ -22,10 +22,8 @@ RUN_ID=bench-$(date -u +%Y%m%dT%H%M%S)
 OUT=$ROOT/data/bench-results/$RUN_ID
 mkdir -p "$OUT"
 
-[[ -f $PEERS/notebook_peer.py && -f $PEERS/limit.c ]] || {
-  echo "bench/compare.sh: no notebook_peer.py and limit.c in $PEERS (set PEERS)" >&2; exit 2; }
-python3 -c 'import numpy' || { echo "bench/compare.sh: needs python3 with numpy" >&2; exit 2; }
-gcc -O2 -pthread -o "$OUT/limit" "$PEERS/limit.c" -lm
+source "$ROOT/bench/lib.sh"
+need_peers bench/compare.sh "$OUT"
 modes="seq threads pool"
 if python3 -c 'import joblib' 2>/dev/null; then modes="$modes joblib_procs joblib_threads"; fi
 

@@ -28,20 +28,9 @@ DATA=${BENCH_DIR:-$ROOT/data/bench-core}
 RUN=$DATA/run-$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$DATA"
 
-[[ -f $PEERS/notebook_peer.py && -f $PEERS/limit.c ]] || {
-  echo "bench/core.sh: no notebook_peer.py and limit.c in $PEERS (set PEERS)" >&2; exit 2; }
-python3 -c 'import numpy' || { echo "bench/core.sh: needs python3 with numpy" >&2; exit 2; }
-gcc -O2 -pthread -o "$DATA/limit" "$PEERS/limit.c" -lm
-
-# A command's first run after a build records its class-data archive (see the README), which
-# takes seconds once: a small run of each command does that before anything is timed.
-prepare=$DATA/prepare
-"$ROOT/submit.sh" generate --out "$prepare/files" --files 4 --samples 1000 --seed 1 > /dev/null 2>&1
-"$ROOT/submit.sh" --master 'local[2]' stats --in "$prepare/files" --warehouse "$prepare/warehouse" > /dev/null 2>&1
-rm -rf "$prepare"
-
-seconds_of() { sed -n "s/.*$1 \([0-9.]*\) s.*/\1/p" | head -1; }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source "$ROOT/bench/lib.sh"
+need_peers bench/core.sh "$DATA"
+record_archives "$DATA"
 
 # Writes FILES files of the generated size in two processes, through the page cache as np.save
 # does, and prints the seconds: the floor for generate on this disk, since it draws no samples.
@@ -83,32 +72,20 @@ PY
 #   straight after a settle, and 0.67 to 0.82 s five seconds after one. After the wait every
 #   contender starts from the same memory.
 trap 'rm -rf "$RUN"' EXIT
-settle() {
-  sync
-  python3 - "$RUN" <<'PY'
-import os, sys
-for folder, _, names in os.walk(sys.argv[1]):
-    for name in names:
-        fd = os.open(os.path.join(folder, name), os.O_RDONLY)
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        os.close(fd)
-PY
-  sleep 5
-}
 run_gen_ours() {
   OURS=$RUN/npystats-$round
-  settle
+  settle "$RUN"
   gen_ours+=("$("$ROOT/submit.sh" generate --out "$OURS" --files "$FILES" --samples "$SAMPLES" --seed 1 2>/dev/null \
     | tee /dev/stderr | sed -n 's/^ *\([0-9.]*\) s,.*/\1/p')")
 }
 run_gen_numpy() {
   mkdir -p "$RUN/numpy-$round"
-  settle
+  settle "$RUN"
   gen_numpy+=("$(python3 "$PEERS/notebook_peer.py" "$RUN/numpy-$round" "$FILES" "$SAMPLES" gen | tee /dev/stderr | awk '$1 == "gen" {print $3}')")
 }
 run_gen_floor() {
   FLOOR=$RUN/floor-$round
-  settle
+  settle "$RUN"
   gen_floor+=("$(write_floor | tee /dev/stderr)")
 }
 # The order turns every round, so that no contender always draws the same position.

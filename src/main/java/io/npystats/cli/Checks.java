@@ -1,6 +1,7 @@
 package io.npystats.cli;
 
 import java.util.regex.Pattern;
+import org.apache.hadoop.util.StringUtils.TraditionalBinaryPrefix;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -16,6 +17,25 @@ final class Checks {
           "%s must be between %,d and %,d, got %,d", option, min, max, value));
     }
     return value;
+  }
+
+  /**
+   * A size in bytes as Hadoop writes them: digits with an optional binary suffix ({@code 128m},
+   * {@code 1g}), at least {@code min}.
+   */
+  static long bytes(CommandSpec spec, String option, String value, long min) {
+    long bytes;
+    try {
+      bytes = TraditionalBinaryPrefix.string2long(value.strip());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), option + " '" + value
+          + "' is not a size: digits with an optional k, m, g or t, such as 128m");
+    }
+    if (bytes < min) {
+      throw new ParameterException(spec.commandLine(), String.format(
+          "%s must be at least %,d bytes, got %s", option, min, value));
+    }
+    return bytes;
   }
 
   /** Run ids become folder names ({@code run_id=...}), so they are kept to a safe alphabet. */

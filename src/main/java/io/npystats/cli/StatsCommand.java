@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  ./submit.sh stats --in data/files",
       "  ./submit.sh stats --in 'data/files/file_1*.npy' --run-id ones",
-      "  ./submit.sh stats --in paths.txt --warehouse hdfs://nn:8020/warehouse"
+      "  ./submit.sh stats --in paths.txt --warehouse hdfs://nn:8020/warehouse",
+      "  ./submit.sh stats --in data/big.npy --split-size 64m"
     })
 final class StatsCommand implements Callable<Integer>, Checked {
   @Spec CommandSpec spec;
@@ -46,11 +47,23 @@ final class StatsCommand implements Callable<Integer>, Checked {
       description = "Spark partitions (default: about 500 files each, at least 2 per core).")
   Integer partitions;
 
+  @Option(names = "--split-size", paramLabel = "BYTES",
+      description = "A file with more data than this is read in splits of this size, one task each,"
+          + " merged into its one row; k, m, g, t suffixes are binary (default: 128m, or"
+          + " spark.hadoop." + StatsJob.SPLIT_SIZE + ").")
+  String splitSize;
+
+  /** Splits smaller than this would make a task of a few reads. */
+  static final long MIN_SPLIT_BYTES = 1L << 20;
+
   @Override
   public void check() {
     Checks.runId(spec, run.runId);
     if (partitions != null) {
       Checks.inRange(spec, "--partitions", partitions, 1, 1_000_000);
+    }
+    if (splitSize != null) {
+      Checks.bytes(spec, "--split-size", splitSize, MIN_SPLIT_BYTES);
     }
   }
 
@@ -58,6 +71,8 @@ final class StatsCommand implements Callable<Integer>, Checked {
   public Integer call() throws Exception {
     check();
     String id = run.runId;
+    Long splitBytes = splitSize == null ? null : Checks.bytes(spec, "--split-size", splitSize,
+        MIN_SPLIT_BYTES);
     // Absolute, as the runs table records it: a relative path means nothing once read elsewhere.
     String input = run.in != null ? Defaults.absolute(run.in) : Defaults.files();
     String tables = run.warehouse != null ? run.warehouse : Defaults.warehouse();
@@ -68,8 +83,13 @@ final class StatsCommand implements Callable<Integer>, Checked {
       double startup = secondsSinceJvmStart();
       // Input paths are qualified by the listing; the warehouse must be too.
       tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());
+      if (splitBytes == null) {
+        String setting = spark.sparkContext().hadoopConfiguration().get(StatsJob.SPLIT_SIZE);
+        splitBytes = setting == null ? StatsJob.DEFAULT_SPLIT_BYTES
+            : Checks.bytes(spec, "spark.hadoop." + StatsJob.SPLIT_SIZE, setting, MIN_SPLIT_BYTES);
+      }
       StatsJob.Result r = StatsJob.run(spark, input, tables, id != null ? id : RunIds.next("stats"),
-          partitions != null ? partitions : 0, startup);
+          partitions != null ? partitions : 0, splitBytes, startup);
       print(w, r);
       if (r.totals().failed() > 0) {
         printFailures(spec.commandLine().getErr(), r);
@@ -95,6 +115,10 @@ final class StatsCommand implements Callable<Integer>, Checked {
         + " Spark start-up %.1f s and the table write %.1f s apart)%n", r.jobSeconds(),
         r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds(),
         r.writeSeconds());
+    if (r.largeFiles() > 0) {
+      w.printf("       %,d file%s larger than a split read in %,d splits, a task each%n",
+          r.largeFiles(), r.largeFiles() == 1 ? "" : "s", r.splits());
+    }
     w.printf("       overall mean %s, std %s, min %s, max %s (every digit in the runs table)%n",
         Shown.number(s.mean()), Shown.number(s.std()), Shown.number(s.min()), Shown.number(s.max()));
     w.printf("tables: %s and %s, run_id = %s%n", Shown.path(Tables.path(r.warehouse(), Tables.FILE_STATS)),

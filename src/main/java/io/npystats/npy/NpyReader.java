@@ -58,12 +58,54 @@ public final class NpyReader {
    */
   public NpyHeader read(ReadableByteChannel in, long fileLength, ChunkConsumer consumer)
       throws IOException {
+    NpyHeader header = readHeader(in, fileLength);
+    readData(in, header, consumer);
+    return header;
+  }
+
+  /**
+   * Reads the data of a file whose header {@link #readHeader} has just read from {@code in}.
+   *
+   * @throws NpyFormatException if the data ends before the shape does
+   */
+  public void readData(ReadableByteChannel in, NpyHeader header, ChunkConsumer consumer)
+      throws IOException {
+    long missing = readItems(in, header.dtype(), header.dataLength(), consumer);
+    if (missing > 0) {
+      throw shortData(header, header.expectedFileLength() - missing);
+    }
+  }
+
+  /**
+   * Reads a file's header and checks the file's length against it, before any data is read.
+   *
+   * @param in positioned at the first byte of the file; left at the first byte of the data
+   * @param fileLength the file's length in bytes, or -1 where the store cannot tell
+   * @throws NpyFormatException if the header is not readable or the file too short for its shape
+   */
+  public static NpyHeader readHeader(ReadableByteChannel in, long fileLength) throws IOException {
     NpyHeader header = NpyHeader.read(Channels.newInputStream(in));
     if (fileLength >= 0 && fileLength < header.expectedFileLength()) {
       throw shortData(header, fileLength);
     }
-    NpyDtype dtype = header.dtype();
-    long remaining = header.dataLength();
+    return header;
+  }
+
+  /**
+   * Reads {@code length} bytes of items of {@code dtype}, the whole data of a file or a range of
+   * it that starts and ends on item boundaries, and hands them on as doubles.
+   *
+   * @param in positioned at the first byte of an item
+   * @param length a whole number of items, in bytes
+   * @return how many of those bytes the channel ended without: 0 when every item was read
+   */
+  public long readItems(ReadableByteChannel in, NpyDtype dtype, long length, ChunkConsumer consumer)
+      throws IOException {
+    if (length % dtype.itemSize() != 0) {
+      throw new IllegalArgumentException(
+          length + " bytes are not a whole number of " + dtype.descr() + " items");
+    }
+    long remaining = length;
     // Narrow items take fewer bytes a value: read no more of them than the values array holds.
     int chunk = Math.min(bytes.capacity(), values.length * dtype.itemSize());
     bytes.clear();
@@ -71,20 +113,20 @@ public final class NpyReader {
       bytes.limit((int) Math.min(chunk, bytes.position() + remaining));
       int got = in.read(bytes);
       if (got < 0) {
-        throw shortData(header, header.expectedFileLength() - remaining);
+        return remaining;
       }
       remaining -= got;
       if (bytes.hasRemaining()) {
         continue; // fill the buffer before handing values on: fewer, larger chunks
       }
       bytes.flip();
-      // A chunk is a whole number of items and so is the data, so the buffer holds whole items.
+      // A chunk is a whole number of items and so is the length, so the buffer holds whole items.
       int count = bytes.remaining() / dtype.itemSize();
       dtype.decode(bytes, count, values);
       consumer.accept(values, count);
       bytes.clear();
     }
-    return header;
+    return 0;
   }
 
   private static NpyFormatException shortData(NpyHeader header, long found) {

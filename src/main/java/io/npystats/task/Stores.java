@@ -104,6 +104,14 @@ public final class Stores {
 
   /** {@link #openForRead(Path, Configuration)} on the file system {@link #of} gave for the path. */
   public static ReadableFile openForRead(Path path, FileSystem fs) throws IOException {
+    return openForRead(path, fs, 0);
+  }
+
+  /**
+   * {@link #openForRead(Path, FileSystem)} with the channel at byte {@code offset}: one split of a
+   * large file. The length is still the whole file's.
+   */
+  public static ReadableFile openForRead(Path path, FileSystem fs, long offset) throws IOException {
     if (fs instanceof RawLocalFileSystem raw) {
       java.nio.file.Path local = raw.pathToFile(path).toPath();
       BasicFileAttributes attributes;
@@ -120,6 +128,9 @@ public final class Stores {
         throw new FileNotFoundException(NOT_REGULAR);
       }
       FileChannel channel = FileChannel.open(local, StandardOpenOption.READ);
+      if (offset > 0) {
+        channel.position(offset);
+      }
       return new ReadableFile(channel, channel.size());
     }
     FileStatus status = fs.getFileStatus(path);
@@ -130,6 +141,9 @@ public final class Stores {
     // second HEAD request for every file before its GET.
     FSDataInputStream in = FutureIO.awaitFuture(
         fs.openFile(path).withFileStatus(status).opt(READ_POLICY, "whole-file").build());
+    if (offset > 0) {
+      in.seek(offset);
+    }
     return new ReadableFile(Channels.newChannel(in), status.getLen());
   }
 }

@@ -1,13 +1,16 @@
 package io.npystats.task;
 
+import io.npystats.npy.NpyDtype;
 import io.npystats.npy.NpyFormatException;
 import io.npystats.npy.NpyHeader;
 import io.npystats.npy.NpyReader;
 import io.npystats.stats.StreamingStats;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.net.URI;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -35,42 +38,104 @@ public final class SummarizeFile {
   }
 
   /**
+   * What a file's first task gives: its summary, or, for a file larger than one split, the splits
+   * that tasks of their own are to read. Exactly one of the two is set.
+   */
+  public record FirstRead(FileSummary summary, FileSplits splits) implements Serializable {}
+
+  /**
    * Never throws for a bad file: the result says what went wrong. A read that fails for a reason
    * other than the file's content (a network store's hiccup) is tried once more first.
    */
   public FileSummary apply(String path) {
+    return first(path, Long.MAX_VALUE).summary();
+  }
+
+  /**
+   * Reads the header of {@code path} and checks its length, as {@link #apply} does, and then the
+   * data too where it is no larger than {@code maxSplitBytes}; a larger file gets its splits
+   * instead, so that a bad file is still refused here, once.
+   */
+  public FirstRead first(String path, long maxSplitBytes) {
     long start = System.nanoTime();
+    long[] length = {0};
+    return reading(() -> read(path, maxSplitBytes, start, length),
+        reason -> new FirstRead(
+            FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
+  }
+
+  /** Summarises one split of a large file; never throws, the part says what went wrong. */
+  public FileSplits.Part apply(FileSplits.Split split) {
+    long start = System.nanoTime();
+    String path = split.file().path();
+    return reading(() -> readSplit(split, start),
+        reason -> new FileSplits.Part(path, split.index(), null, reason,
+            Clocks.secondsSince(start)));
+  }
+
+  /** Something that reads a file and may fail. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T read() throws IOException;
+  }
+
+  /** Runs {@code read}, trying it once more after a failure of the store; a refusal is a reason. */
+  private static <T> T reading(Read<T> read, Function<String, T> refused) {
     for (int attempt = 1; ; attempt++) {
-      long[] length = {0};
       try {
-        return read(path, start, length);
+        return read.read();
       } catch (NpyFormatException e) {
-        return FileSummary.error(path, e.getMessage(), length[0], Clocks.secondsSince(start));
+        return refused.apply(e.getMessage());
       } catch (FileNotFoundException e) {
-        String reason = Stores.IS_DIRECTORY.equals(e.getMessage())
-            || Stores.NOT_REGULAR.equals(e.getMessage()) ? e.getMessage() : Stores.NO_SUCH_FILE;
-        return FileSummary.error(path, reason, length[0], Clocks.secondsSince(start));
+        return refused.apply(Stores.IS_DIRECTORY.equals(e.getMessage())
+            || Stores.NOT_REGULAR.equals(e.getMessage()) ? e.getMessage() : Stores.NO_SUCH_FILE);
       } catch (IOException e) {
         if (attempt < READ_ATTEMPTS) {
           continue;
         }
-        return FileSummary.error(path, "could not be read (" + READ_ATTEMPTS + " attempts): "
-            + e.getClass().getSimpleName() + ": " + e.getMessage(), length[0], Clocks.secondsSince(start));
+        return refused.apply("could not be read (" + READ_ATTEMPTS + " attempts): "
+            + e.getClass().getSimpleName() + ": " + e.getMessage());
       } catch (RuntimeException e) {
-        return FileSummary.error(path, "could not be read: " + e.getClass().getSimpleName() + ": "
-            + e.getMessage(), length[0], Clocks.secondsSince(start));
+        return refused.apply("could not be read: " + e.getClass().getSimpleName() + ": "
+            + e.getMessage());
       }
     }
   }
 
-  private FileSummary read(String path, long start, long[] length) throws IOException {
+  private FirstRead read(String path, long maxSplitBytes, long start, long[] length)
+      throws IOException {
     Path location = new Path(path);
     try (Stores.ReadableFile file = Stores.openForRead(location, fileSystemOf(location))) {
       length[0] = file.length();
+      NpyHeader header = NpyReader.readHeader(file.channel(), file.length());
+      FileSplits splits = FileSplits.of(path, file.length(), header, maxSplitBytes,
+          Clocks.secondsSince(start));
+      if (splits != null) {
+        return new FirstRead(null, splits);
+      }
       StreamingStats stats = new StreamingStats();
-      NpyHeader header = reader.read(file.channel(), file.length(), stats::add);
-      return FileSummary.ok(path, header.dtype().descr(), header.shapeString(), stats,
-          file.length(), Clocks.secondsSince(start));
+      reader.readData(file.channel(), header, stats::add);
+      return new FirstRead(FileSummary.ok(path, header.dtype().descr(), header.shapeString(),
+          stats, file.length(), Clocks.secondsSince(start)), null);
+    }
+  }
+
+  private FileSplits.Part readSplit(FileSplits.Split split, long start) throws IOException {
+    FileSplits f = split.file();
+    Path location = new Path(f.path());
+    try (Stores.ReadableFile file =
+        Stores.openForRead(location, fileSystemOf(location), split.offset())) {
+      StreamingStats stats = new StreamingStats();
+      long missing = reader.readItems(file.channel(), NpyDtype.parse(f.descr()), split.length(),
+          stats::add);
+      if (missing > 0) {
+        throw new NpyFormatException("file changed while it was read: split " + split.index()
+            + " of " + f.count() + " needs bytes up to " + (split.offset() + split.length())
+            + ", file has " + file.length() + " (it had "
+            + f.fileLength() + " when its header was read)");
+      }
+      return new FileSplits.Part(f.path(), split.index(), stats, null,
+          Clocks.secondsSince(start));
     }
   }
 

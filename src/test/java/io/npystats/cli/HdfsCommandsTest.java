@@ -1,9 +1,11 @@
 package io.npystats.cli;
 
 import static io.npystats.cli.CliRun.run;
+import static io.npystats.testing.Fixtures.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.spark.GenerateJob;
+import io.npystats.testing.FileStatsRows;
 import io.npystats.testing.SharedSpark;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,5 +155,33 @@ class HdfsCommandsTest {
     assertThat(stats.err()).contains("2 file(s) refused; each has a row with status 'error':")
         .contains(dir + "/half.npy: data shorter than the shape needs")
         .contains(dir + "/x.npy: is a directory, not a .npy file");
+  }
+
+  @Test
+  void aFileLargerThanASplitOnHdfsIsReadInSplitsIntoTheRowOfItsWholeRead() throws IOException {
+    Path local = tmp.resolve("large");
+    GenerateJob.run(spark, local.toString(), 1, 300_000, 13, 1);
+    String dir = hdfs + "/large";
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.resolve("file_0.npy").toString()),
+        new org.apache.hadoop.fs.Path(dir + "/file_0.npy"));
+    String warehouse = hdfs + "/large-warehouse";
+
+    CliRun split = run("stats", "--in", dir, "--warehouse", warehouse, "--run-id", "split",
+        "--split-size", "1m");
+    assertThat(split.code()).as(split.err()).isZero();
+    assertThat(split.out()).contains("stats: 1 files (1 ok, 0 failed), 300,000 samples")
+        .contains("1 file larger than a split read in 3 splits, a task each");
+    CliRun whole = run("stats", "--in", dir, "--warehouse", warehouse, "--run-id", "whole",
+        "--split-size", "1g");
+    assertThat(whole.code()).as(whole.err()).isZero();
+    assertThat(whole.out()).doesNotContain("larger than a split");
+
+    Row splitRow = FileStatsRows.byName(spark, warehouse, "split").get("file_0.npy");
+    Row wholeRow = FileStatsRows.byName(spark, warehouse, "whole").get("file_0.npy");
+    for (String column : List.of("status", "n", "min", "max", "bytes")) {
+      assertThat((Object) splitRow.getAs(column)).as(column).isEqualTo(wholeRow.getAs(column));
+    }
+    assertClose("mean", splitRow.getAs("mean"), wholeRow.getAs("mean"));
+    assertClose("std", splitRow.getAs("std"), wholeRow.getAs("std"));
   }
 }

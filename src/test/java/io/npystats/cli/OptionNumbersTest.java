@@ -74,6 +74,19 @@ class OptionNumbersTest {
       cases.add(generate(c[1], "--files", "1", "--samples", "0", "--partitions", c[0]));
       cases.add(Arguments.of(List.of("stats", "--in", nowhere, "--partitions", c[0]), c[1], "stats"));
     }
+    // stats --split-size BYTES: at least 1m, digits with an optional binary suffix
+    for (String[] c : new String[][] {
+        {"-1", "error: --split-size must be at least 1,048,576 bytes, got -1"},
+        {"0", "error: --split-size must be at least 1,048,576 bytes, got 0"},
+        {"1023k", "error: --split-size must be at least 1,048,576 bytes, got 1023k"},
+        {"ten", "error: --split-size 'ten' is not a size: digits with an optional k, m, g or t,"
+            + " such as 128m"},
+        {"1.5m", "error: --split-size '1.5m' is not a size: digits with an optional k, m, g or t,"
+            + " such as 128m"},
+        {"99999999999999t", "error: --split-size '99999999999999t' is not a size: digits with an"
+            + " optional k, m, g or t, such as 128m"}}) {
+      cases.add(Arguments.of(List.of("stats", "--in", nowhere, "--split-size", c[0]), c[1], "stats"));
+    }
     // sql --max-rows N: 1 to 10,000,000
     for (String[] c : new String[][] {
         {"-1", range("--max-rows", "1", "10,000,000", "-1")},

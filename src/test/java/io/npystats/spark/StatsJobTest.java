@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.npystats.npy.NpyReader;
 import io.npystats.stats.StreamingStats;
 import io.npystats.task.RunTotals;
+import io.npystats.testing.FileStatsRows;
 import io.npystats.testing.Fixtures;
 import io.npystats.testing.Fixtures.Expected;
 import io.npystats.testing.SharedSpark;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,12 +39,7 @@ class StatsJobTest {
   }
 
   private static Map<String, Row> rowsByName(String warehouse, String runId) {
-    List<Row> rows = spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
-        .where("run_id = '" + runId + "'").collectAsList();
-    Map<String, Row> byName = rows.stream().collect(Collectors.toMap(
-        r -> new org.apache.hadoop.fs.Path(r.<String>getAs("path")).getName(), Function.identity()));
-    assertThat(byName).as("one row per file").hasSize(rows.size());
-    return byName;
+    return FileStatsRows.byName(spark, warehouse, runId);
   }
 
   @Test

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.npystats.testing.Fixtures;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +55,22 @@ class SummarizeFileTest {
         .isEqualTo("dtype '<c16' is refused: complex numbers have no real mean or standard deviation");
     assertThat(complex.bytes()).isEqualTo(1728);
     assertThat(complex.partial().count()).isZero();
+  }
+
+  @Test
+  void aSplitOfAFileThatShrankSinceItsHeaderWasReadIsAnErrorWithTheReason(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("shrinks.npy");
+    Files.copy(Fixtures.dir().resolve("small_f8.npy"), file);
+    SummarizeFile.FirstRead first = task.first(file.toString(), 1024);
+    assertThat(first.splits().count()).isEqualTo(8);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.truncate(128 + 7000);
+    }
+    assertThat(task.apply(first.splits().splits().get(5)).error()).isNull();
+    FileSplits.Part part = task.apply(first.splits().splits().get(6));
+    assertThat(part.stats()).isNull();
+    assertThat(part.error()).isEqualTo("file changed while it was read: split 6 of 8 needs bytes"
+        + " up to 7296, file has 7128 (it had 8128 when its header was read)");
   }
 }

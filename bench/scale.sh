@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# The reference scale at this machine's limits, in one run that prints every figure and ratio:
+#   - stats on FILES x SAMPLES (10,000 x 100,000: 8 GB), page cache warm, and cold: the cache
+#     dropped before each reader (needs root; skipped, saying so, where that is not allowed)
+#   - stats on MANY_FILES x MANY_SAMPLES (100,000 x 1,000), warm
+#   - stats on one file of BIG_SAMPLES (2 x 10^8: 1.6 GB) with --driver-memory 512m, read in
+#     splits by local[2] and whole by one task
+#   - generate FILES x SAMPLES
+# beside limit.c (1 and 2 threads), numpy's loop and multiprocessing.Pool with and without
+# --keep-memory, and, cold, the disk's own sequential read as fio measures it. Each line gives the
+# job time (as the command prints it), the whole command as a user waits for it, and the peak
+# resident memory of its largest process (/usr/bin/time -v).
+#
+#   bench/scale.sh                       the reference sizes (about 19 GB on disk while it runs)
+#   bench/scale.sh --small               200 x 100,000, 2,000 x 1,000 and 2 x 10^6 with 1m splits
+#   bench/scale.sh --files N --samples M --many-files N --many-samples M --big-samples B
+#                  [--split-size S] [--no-cold]
+#   PEERS=/path/to/bench bench/scale.sh  where notebook_peer.py and limit.c are
+#                                        (default: ../shared/bench beside the checkout)
+#   BENCH_DIR=DIR bench/scale.sh         where the files go (default data/bench-scale); the many
+#                                        small files and the big file are kept for the next run
+#   NUMPY_MODES="seq pool"               numpy's approaches (default: both, with and without
+#                                        --keep-memory)
+#
+# A single run, not medians: on a busy machine run it twice and compare. Ratios are of times,
+# npystats over the other: below 1, npystats took less time.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FILES=10000 SAMPLES=100000 MANY_FILES=100000 MANY_SAMPLES=1000 BIG_SAMPLES=200000000
+SPLIT=() COLD=1
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --small) FILES=200 SAMPLES=100000 MANY_FILES=2000 MANY_SAMPLES=1000 BIG_SAMPLES=2000000
+             SPLIT=(--split-size 1m) ;;
+    --files|--samples|--many-files|--many-samples|--big-samples|--split-size)
+      [[ $# -ge 2 && $2 =~ ^[0-9]+[kmgt]?$ ]] || { echo "bench/scale.sh: $1 needs a number" >&2; exit 2; }
+      case $1 in
+        --files) FILES=$2 ;; --samples) SAMPLES=$2 ;; --many-files) MANY_FILES=$2 ;;
+        --many-samples) MANY_SAMPLES=$2 ;; --big-samples) BIG_SAMPLES=$2 ;;
+        --split-size) SPLIT=(--split-size "$2") ;;
+      esac
+      shift ;;
+    --no-cold) COLD=0 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench/scale.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+PEERS=${PEERS:-$ROOT/../shared/bench}
+DATA=${BENCH_DIR:-$ROOT/data/bench-scale}
+NUMPY_MODES=${NUMPY_MODES:-seq pool}
+RUN=$DATA/run-$(date +%Y%m%d-%H%M%S)-$$
+LOG=$RUN/log.txt
+MANY=$DATA/many-$MANY_FILES-$MANY_SAMPLES
+BIG=$DATA/big-$BIG_SAMPLES
+mkdir -p "$RUN"
+trap 'rm -rf "$RUN/generated" "$RUN/numpy"' EXIT
+
+source "$ROOT/bench/lib.sh"
+need_peers bench/scale.sh "$RUN"
+
+file_bytes() { echo $(( 128 + 8 * $1 )); }
+count_files() { find "$1/" -maxdepth 1 -name 'file_*.npy' -size "$(file_bytes "$2")c" 2>/dev/null | wc -l; }
+need_mb=$(( (2 * FILES * $(file_bytes "$SAMPLES") + 1024 * 1024 * 1024) / 1000000 ))
+(( $(count_files "$MANY" "$MANY_SAMPLES") == MANY_FILES )) ||
+  need_mb=$(( need_mb + MANY_FILES * ($(file_bytes "$MANY_SAMPLES") + 4096) / 1000000 ))
+(( $(count_files "$BIG" "$BIG_SAMPLES") == 1 )) || need_mb=$(( need_mb + 8 * BIG_SAMPLES / 1000000 ))
+free_mb=$(df -Pk "$DATA" | awk 'NR == 2 { print int($4 * 1024 / 1000000) }')
+(( free_mb >= need_mb )) || {
+  echo "bench/scale.sh: needs about $need_mb MB free in $DATA, there is $free_mb MB" >&2; exit 1; }
+
+if [[ -x /usr/bin/time ]]; then TIMER=/usr/bin/time; else
+  TIMER=; echo "note: /usr/bin/time is missing (apt-get install time): no peak memory figures"; fi
+if [[ $COLD == 1 ]] && ! (sync && echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null; then
+  COLD=0; echo "note: cold runs skipped: dropping the page cache (sync; echo 3 > /proc/sys/vm/drop_caches) needs root"
+fi
+drop_cache() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+warm() { find "$1/" -maxdepth 1 -name 'file_*.npy' -print0 | xargs -0 cat > /dev/null; }
+
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg); files under $DATA ($(df -PT "$DATA" | awk 'NR == 2 { print $2 }'))"
+echo "== recording the class-data archives"
+record_archives "$RUN"
+
+# The rows of the final table: what, job seconds, whole-command seconds, peak RSS in MB.
+TABLE=$RUN/table.txt
+: > "$TABLE"
+# Runs a command as a user waits for it and records its row under the label $1; the command's
+# standard output is shown and kept in $OUTPUT, from which $2 (a function) takes the job time.
+measure() {
+  local label=$1 job_of=$2 rss=n/a start status=0
+  shift 2
+  start=$EPOCHREALTIME
+  if [[ -n $TIMER ]]; then
+    "$TIMER" -v -o "$RUN/time.txt" "$@" > "$RUN/out.txt" 2>>"$LOG" || status=$?
+  else
+    "$@" > "$RUN/out.txt" 2>>"$LOG" || status=$?
+  fi
+  WALL=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+  OUTPUT=$(cat "$RUN/out.txt")
+  echo "$OUTPUT"
+  if (( status != 0 )); then
+    echo "bench/scale.sh: $label failed (exit $status); see $LOG" >&2; exit 1
+  fi
+  [[ -z $TIMER ]] || rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$RUN/time.txt")
+  JOB=$("$job_of" <<< "$OUTPUT")
+  printf '%s\t%s\t%s\t%s\n' "$label" "$JOB" "$WALL" "$rss" >> "$TABLE"
+}
+job_of_stats() { seconds_of job; }
+job_of_generate() { sed -n 's/^ *\([0-9.]*\) s,.*/\1/p'; }
+job_of_peer() { awk 'NF >= 3 && $3 ~ /^[0-9.]+$/ { print $3; exit }'; }
+# The recorded job seconds of the row labelled $1.
+job() { awk -F'\t' -v l="$1" '$1 == l { print $2 }' "$TABLE"; }
+wall() { awk -F'\t' -v l="$1" '$1 == l { print $3 }' "$TABLE"; }
+
+ensure_files() { # DIR FILES SAMPLES: generated once, and kept
+  if (( $(count_files "$1" "$3") != $2 )); then
+    echo "== generate $2 x $3 into $1 (kept for later runs)"
+    "$ROOT/submit.sh" generate --out "$1" --files "$2" --samples "$3" --seed 3 2>>"$LOG"
+  fi
+}
+ensure_files "$MANY" "$MANY_FILES" "$MANY_SAMPLES"
+ensure_files "$BIG" 1 "$BIG_SAMPLES"
+
+GEN=$RUN/generated
+echo "== generate $FILES x $SAMPLES: npystats, then numpy's np.save loop (one process)"
+settle "$DATA"
+measure "generate npystats local[*]" job_of_generate \
+  "$ROOT/submit.sh" generate --out "$GEN" --files "$FILES" --samples "$SAMPLES" --seed 1
+mkdir -p "$RUN/numpy"
+settle "$DATA"
+measure "generate numpy loop" job_of_peer python3 "$PEERS/notebook_peer.py" "$RUN/numpy" "$FILES" "$SAMPLES" gen
+rm -rf "$RUN/numpy"
+
+# Every stats reader of one data set: npystats local[2], limit.c with 1 and 2 threads, numpy's
+# approaches; before each, $1 (warm or drop_cache) readies the page cache.
+readers() {
+  local ready=$1 tag=$2 dir=$3 files=$4 samples=$5 mode keep
+  "$ready" "$dir"
+  measure "stats npystats local[2] $tag" job_of_stats \
+    "$ROOT/submit.sh" --master 'local[2]' stats --in "$dir" --run-id "bench-scale" --warehouse "$RUN/warehouse"
+  for threads in 1 2; do
+    "$ready" "$dir"
+    measure "stats limit.c $threads thread(s) $tag" job_of_peer "$RUN/limit" "$dir" "$files" "$threads"
+  done
+  for keep in "" --keep-memory; do
+    for mode in $NUMPY_MODES; do
+      "$ready" "$dir"
+      measure "stats numpy $mode${keep:+ $keep} $tag" job_of_peer \
+        python3 "$PEERS/notebook_peer.py" $keep "$dir" "$files" "$samples" "$mode"
+    done
+  done
+}
+ready_cold() { drop_cache; }
+
+echo "== stats $FILES x $SAMPLES, page cache warm"
+readers warm "warm $FILES" "$GEN" "$FILES" "$SAMPLES"
+if [[ $COLD == 1 ]]; then
+  echo "== stats $FILES x $SAMPLES, page cache dropped before each reader"
+  readers ready_cold "cold $FILES" "$GEN" "$FILES" "$SAMPLES"
+  if command -v fio > /dev/null; then
+    drop_cache
+    fio_mb=$(fio --name=seqread --filename="$BIG/file_0.npy" --readonly --rw=read --bs=1M \
+      --direct=1 --ioengine=libaio --iodepth=16 --output-format=json 2>>"$LOG" |
+      python3 -c 'import json, sys; print(round(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"] / 1e6))') ||
+      fio_mb=
+  else
+    echo "note: fio is missing (apt-get install fio): no disk bandwidth line"
+    fio_mb=
+  fi
+fi
+echo "== stats $MANY_FILES x $MANY_SAMPLES, page cache warm"
+readers warm "warm $MANY_FILES" "$MANY" "$MANY_FILES" "$MANY_SAMPLES"
+
+echo "== stats of one file of $BIG_SAMPLES samples, --driver-memory 512m, page cache warm"
+warm "$BIG"
+measure "stats one big file local[2], splits" job_of_stats "$ROOT/submit.sh" --master 'local[2]' \
+  --driver-memory 512m stats --in "$BIG/file_0.npy" --run-id bench-scale-big --warehouse "$RUN/warehouse" \
+  ${SPLIT[@]+"${SPLIT[@]}"}
+warm "$BIG"
+measure "stats one big file, one task" job_of_stats "$ROOT/submit.sh" --master 'local[2]' \
+  --driver-memory 512m stats --in "$BIG/file_0.npy" --run-id bench-scale-big --warehouse "$RUN/warehouse" \
+  --split-size "$(( 8 * BIG_SAMPLES ))"
+
+mb() { echo $(( $1 * $(file_bytes "$2") / 1000000 )); }
+echo
+echo "$FILES x $SAMPLES ($(mb "$FILES" "$SAMPLES") MB), $MANY_FILES x $MANY_SAMPLES ($(mb "$MANY_FILES" "$MANY_SAMPLES") MB)," \
+  "one file of $BIG_SAMPLES ($(mb 1 "$BIG_SAMPLES") MB); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+awk -F'\t' 'BEGIN { printf "%-48s %10s %10s %10s\n", "what", "job s", "whole s", "peak MB" }
+  { printf "%-48s %10s %10s %10s\n", $1, $2, $3, $4 }' "$TABLE"
+[[ -z ${fio_mb:-} ]] || printf '%-48s %10s\n' "disk sequential read (fio, direct, 1 MiB x 16)" "$fio_mb MB/s"
+
+ratio() { # LABEL NUMERATOR DENOMINATOR
+  awk -v l="$1" -v a="$2" -v b="$3" 'BEGIN {
+    if (a == "" || b == "" || b + 0 == 0) printf "%-62s %s\n", l, "n/a"
+    else printf "%-62s %6.2fx  (%s s / %s s)\n", l, a / b, a, b }'
+}
+best_numpy_wall() { # the fastest numpy process of the rows tagged $1
+  awk -F'\t' -v t="$1" '$1 ~ /^stats numpy / && $1 ~ (t "$") && (best == "" || $3 < best) { best = $3 }
+    END { print best }' "$TABLE"
+}
+echo
+echo "ratios of times (below 1: npystats took less)"
+if [[ $COLD == 1 ]]; then
+  ratio "stats job cold / limit.c 2 threads cold" "$(job "stats npystats local[2] cold $FILES")" \
+    "$(job "stats limit.c 2 thread(s) cold $FILES")"
+fi
+ratio "stats job warm $FILES / limit.c 2 threads" "$(job "stats npystats local[2] warm $FILES")" \
+  "$(job "stats limit.c 2 thread(s) warm $FILES")"
+ratio "stats job warm $MANY_FILES x $MANY_SAMPLES / limit.c 2 threads" \
+  "$(job "stats npystats local[2] warm $MANY_FILES")" "$(job "stats limit.c 2 thread(s) warm $MANY_FILES")"
+if [[ $COLD == 1 ]]; then
+  ratio "whole stats command cold / numpy's best whole process cold" \
+    "$(wall "stats npystats local[2] cold $FILES")" "$(best_numpy_wall "cold $FILES")"
+fi
+ratio "one big file: local[2] in splits / one task (job)" "$(job "stats one big file local[2], splits")" \
+  "$(job "stats one big file, one task")"
+ratio "generate job / numpy loop" "$(job "generate npystats local[*]")" "$(job "generate numpy loop")"
+echo
+echo "rows: $TABLE; stderr of every command: $LOG"

@@ -1,0 +1,117 @@
+package io.npystats.spark;
+
+import static io.npystats.testing.Fixtures.assertClose;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.npystats.testing.FileStatsRows;
+import io.npystats.testing.Fixtures;
+import io.npystats.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.StageInfo;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** Files larger than a split, read by one task per split and merged back into one row each. */
+class StatsJobSplitsTest {
+  @TempDir static Path tmp;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void setUp() {
+    spark = SharedSpark.spark();
+  }
+
+  /** Counts the tasks of the jobs that read splits. */
+  static final class SplitTasks extends SparkListener {
+    final AtomicInteger tasks = new AtomicInteger();
+
+    @Override
+    public void onJobStart(SparkListenerJobStart job) {
+      String description = job.properties().getProperty("spark.job.description", "");
+      if (description.contains(" splits of ")) {
+        for (StageInfo stage : CollectionConverters.asJava(job.stageInfos())) {
+          tasks.addAndGet(stage.numTasks());
+        }
+      }
+    }
+  }
+
+  private static Map<String, Row> run(String input, String runId, long splitBytes,
+      SplitTasks listener) throws Exception {
+    String warehouse = tmp.resolve("warehouse").toString();
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      StatsJob.run(spark, input, warehouse, runId, 3, splitBytes, 0);
+    } finally {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    return FileStatsRows.byName(spark, warehouse, runId);
+  }
+
+  private static void assertSameRow(String file, Row split, Row whole) {
+    for (String column : List.of("status", "error", "dtype", "shape", "n", "bytes", "min", "max")) {
+      assertThat((Object) split.getAs(column)).as(file + " " + column).isEqualTo(whole.getAs(column));
+    }
+    for (String column : List.of("mean", "std")) {
+      assertClose(file + " " + column, split.<Double>getAs(column), whole.<Double>getAs(column));
+    }
+  }
+
+  @Test
+  void everyFixtureReadInSmallSplitsGetsTheRowOfItsWholeRead() throws Exception {
+    String fixtures = Fixtures.dir() + "/*.npy";
+    Map<String, Row> whole = run(fixtures, "whole", Long.MAX_VALUE, new SplitTasks());
+    SplitTasks tasks = new SplitTasks();
+    Map<String, Row> split = run(fixtures, "split", 4096, tasks);
+
+    assertThat(split.keySet()).isEqualTo(whole.keySet());
+    long expectedTasks = 0;
+    for (Fixtures.Expected e : Fixtures.manifest()) {
+      assertSameRow(e.file(), split.get(e.file()), whole.get(e.file()));
+      if (!e.refuse()) {
+        long data = e.n() * Integer.parseInt(e.dtype().substring(2));
+        expectedTasks += data > 4096 ? (data + 4095) / 4096 : 0;
+      }
+    }
+    assertThat(expectedTasks).isGreaterThan(500);
+    assertThat(tasks.tasks.get()).as("one task per split").isEqualTo((int) expectedTasks);
+  }
+
+  @Test
+  void aGeneratedFileReadInThreeSplitsGetsOneRowAndTheRunItsSamples() throws Exception {
+    Path dir = tmp.resolve("generated");
+    GenerateJob.run(spark, dir.toString(), 2, 20_000, 11, 2);
+    Files.copy(Fixtures.dir().resolve("truncated_data.npy"), dir.resolve("truncated_data.npy"));
+    Map<String, Row> whole = run(dir.toString(), "generated-whole", Long.MAX_VALUE, new SplitTasks());
+    SplitTasks tasks = new SplitTasks();
+    Map<String, Row> split = run(dir.toString(), "generated-split", 64 * 1024, tasks);
+
+    assertThat(tasks.tasks.get()).isEqualTo(2 * 3);
+    assertThat(split).containsOnlyKeys("file_0.npy", "file_1.npy", "truncated_data.npy");
+    split.forEach((file, row) -> assertSameRow(file, row, whole.get(file)));
+    assertThat(split.get("file_0.npy").<Long>getAs("n")).isEqualTo(20_000);
+
+    // Splits merge in their order, whatever order their tasks ran in.
+    Map<String, Row> again = run(dir.toString(), "generated-again", 64 * 1024, new SplitTasks());
+    for (String file : split.keySet()) {
+      for (String column : List.of("n", "mean", "std", "min", "max", "m2")) {
+        assertThat((Object) again.get(file).getAs(column)).as(file + " " + column)
+            .isEqualTo(split.get(file).getAs(column));
+      }
+    }
+    assertThat(split.get("truncated_data.npy").<String>getAs("error")).isEqualTo(
+        "data shorter than the shape needs: shape (1000,) of <f8 needs 8128 bytes with the header,"
+            + " file has 8028");
+  }
+}
