@@ -44,10 +44,10 @@ public final class Tables {
   private Tables() {}
 
   /** A run's table of {@code columns}: {@code run_id}, then each column the tables hold. */
-  static StructType schema(Columns<?> columns) {
+  static <R> StructType schema(Columns<R> columns) {
     StructType schema = new StructType().add(RUN_ID, DataTypes.StringType, false);
-    for (Column<?> column : columns.stored()) {
-      schema = schema.add(column.name(), dataType(column.type()), column.nullable());
+    for (Column<R> column : columns.stored()) {
+      schema = schema.add(column.name(), dataType(column.type()), columns.tableNullable(column));
     }
     return schema;
   }
@@ -58,7 +58,7 @@ public final class Tables {
     Object[] values = new Object[stored.size() + 1];
     values[0] = runId;
     for (int i = 0; i < stored.size(); i++) {
-      values[i + 1] = stored.get(i).get(record);
+      values[i + 1] = columns.tableValue(stored.get(i), record);
     }
     return RowFactory.create(values);
   }

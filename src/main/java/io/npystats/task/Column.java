@@ -16,10 +16,12 @@ import java.util.function.Function;
  * @param stored whether the tables hold it; a value carried between processes only is not
  * @param exact whether two runs over the same files must give it bit for bit; what the file
  *     cost to read or write need not be the same
+ * @param figure whether it is a figure of the data, which a record that has none (a refused
+ *     file) leaves missing in the tables rather than showing a count of 0 or a NaN
  * @param <R> the record
  */
 public record Column<R>(String name, Type type, Function<R, ?> getter, boolean nullable,
-    boolean stored, boolean exact) {
+    boolean stored, boolean exact, boolean figure) {
 
   /**
    * The Java type of a value: {@link String}, {@link Long}, {@link Double}, {@link Boolean},
@@ -57,7 +59,9 @@ public record Column<R>(String name, Type type, Function<R, ?> getter, boolean n
     /** Carried between processes, not written to the tables. */
     NOT_STORED,
     /** What reading or writing the file cost, which two runs need not agree on. */
-    MEASURED
+    MEASURED,
+    /** A figure of the data: missing in the tables for a record that has none. */
+    FIGURE
   }
 
   public static <R> Column<R> text(String name, Function<R, String> getter, Trait... traits) {
@@ -84,7 +88,7 @@ public record Column<R>(String name, Type type, Function<R, ?> getter, boolean n
   private static <R> Column<R> of(String name, Type type, Function<R, ?> getter, Trait... traits) {
     List<Trait> t = List.of(traits);
     return new Column<>(name, type, getter, t.contains(Trait.NULLABLE),
-        !t.contains(Trait.NOT_STORED), !t.contains(Trait.MEASURED));
+        !t.contains(Trait.NOT_STORED), !t.contains(Trait.MEASURED), t.contains(Trait.FIGURE));
   }
 
   public Object get(R record) {

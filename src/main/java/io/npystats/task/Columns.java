@@ -4,6 +4,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A record's columns, in the order of its components, and the way back from values to the
@@ -18,9 +19,11 @@ public final class Columns<R> {
   private final List<Column<R>> all;
   private final List<Column<R>> stored;
   private final Constructor<R> constructor;
+  private final Predicate<R> hasFigures;
 
-  private Columns(Class<R> type, List<Column<R>> all) {
+  private Columns(Class<R> type, List<Column<R>> all, Predicate<R> hasFigures) {
     this.type = type;
+    this.hasFigures = hasFigures;
     this.all = List.copyOf(all);
     this.stored = all.stream().filter(Column::stored).toList();
     if (!type.isRecord()) {
@@ -51,7 +54,25 @@ public final class Columns<R> {
   /** {@code columns}, one for each of {@code type}'s components, in order. */
   @SafeVarargs
   public static <R> Columns<R> of(Class<R> type, Column<R>... columns) {
-    return new Columns<>(type, List.of(columns));
+    return new Columns<>(type, List.of(columns), record -> true);
+  }
+
+  /**
+   * These columns, with the {@link Column#figure() figures} of a record for which
+   * {@code hasFigures} is false left missing in the tables: a refused file has no count or mean.
+   */
+  public Columns<R> figuresOnlyWhen(Predicate<R> hasFigures) {
+    return new Columns<>(type, all, hasFigures);
+  }
+
+  /** The value {@code column} shows in the tables for {@code record}. */
+  public Object tableValue(Column<R> column, R record) {
+    return column.figure() && !hasFigures.test(record) ? null : column.get(record);
+  }
+
+  /** Whether the tables may hold no value in {@code column}. */
+  public boolean tableNullable(Column<R> column) {
+    return column.nullable() || column.figure();
   }
 
   public List<Column<R>> all() {

@@ -1,5 +1,6 @@
 package io.npystats.task;
 
+import static io.npystats.task.Column.Trait.FIGURE;
 import static io.npystats.task.Column.Trait.MEASURED;
 import static io.npystats.task.Column.Trait.NOT_STORED;
 import static io.npystats.task.Column.Trait.NULLABLE;
@@ -49,15 +50,16 @@ public record FileSummary(
       Column.text("error", FileSummary::error, NULLABLE),
       Column.text("dtype", FileSummary::dtype, NULLABLE),
       Column.text("shape", FileSummary::shape, NULLABLE),
-      Column.int64("n", FileSummary::n),
-      Column.float64("mean", FileSummary::mean),
-      Column.float64("std", FileSummary::std),
-      Column.float64("min", FileSummary::min),
-      Column.float64("max", FileSummary::max),
-      Column.float64("m2", FileSummary::m2),
+      Column.int64("n", FileSummary::n, FIGURE),
+      Column.float64("mean", FileSummary::mean, FIGURE),
+      Column.float64("std", FileSummary::std, FIGURE),
+      Column.float64("min", FileSummary::min, FIGURE),
+      Column.float64("max", FileSummary::max, FIGURE),
+      Column.float64("m2", FileSummary::m2, FIGURE),
       Column.float64("mean_low", FileSummary::meanLow, NOT_STORED),
       Column.int64("bytes", FileSummary::bytes, MEASURED),
-      Column.float64("seconds", FileSummary::seconds, MEASURED));
+      Column.float64("seconds", FileSummary::seconds, MEASURED))
+      .figuresOnlyWhen(FileSummary::isOk);
 
   static FileSummary ok(
       String path, String dtype, String shape, StreamingStats stats, long bytes, double seconds) {

@@ -12,7 +12,11 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class TablesTest {
-  /** The layout of file_stats that runs already written have; a change of it is a new layout. */
+  /**
+   * The layout of file_stats that runs already written have; a change of it is a new layout. The
+   * figures may be missing (a refused file has none); Spark reads every Parquet column as
+   * nullable, so runs written when they were required read the same.
+   */
   @Test
   void fileStatsKeepsItsLayout() {
     StructType written = new StructType()
@@ -22,12 +26,12 @@ class TablesTest {
         .add("error", DataTypes.StringType, true)
         .add("dtype", DataTypes.StringType, true)
         .add("shape", DataTypes.StringType, true)
-        .add("n", DataTypes.LongType, false)
-        .add("mean", DataTypes.DoubleType, false)
-        .add("std", DataTypes.DoubleType, false)
-        .add("min", DataTypes.DoubleType, false)
-        .add("max", DataTypes.DoubleType, false)
-        .add("m2", DataTypes.DoubleType, false)
+        .add("n", DataTypes.LongType, true)
+        .add("mean", DataTypes.DoubleType, true)
+        .add("std", DataTypes.DoubleType, true)
+        .add("min", DataTypes.DoubleType, true)
+        .add("max", DataTypes.DoubleType, true)
+        .add("m2", DataTypes.DoubleType, true)
         .add("bytes", DataTypes.LongType, false)
         .add("seconds", DataTypes.DoubleType, false);
     assertThat(Tables.FILE_STATS_SCHEMA).isEqualTo(written);
@@ -55,6 +59,21 @@ class TablesTest {
     expected.put("seconds", s.seconds());
 
     assertLinesUp(Tables.FILE_STATS_SCHEMA, new StatsJob.ToRow("r1").call(s), expected);
+  }
+
+  /** A refused file has no count or figures: NULL in the table, not 0 and NaN. */
+  @Test
+  void aRefusedFileHasNoFigures() throws Exception {
+    FileSummary refused = new FileSummary("/d/bad.npy", "error", "not a .npy file", null, null, 0,
+        Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 17, 0.25);
+    Row row = new StatsJob.ToRow("r1").call(refused);
+    StructType schema = Tables.FILE_STATS_SCHEMA;
+    for (String figure : new String[] {"n", "mean", "std", "min", "max", "m2"}) {
+      assertThat(row.get(schema.fieldIndex(figure))).as(figure).isNull();
+    }
+    assertThat(row.get(schema.fieldIndex("error"))).isEqualTo("not a .npy file");
+    assertThat(row.get(schema.fieldIndex("bytes"))).isEqualTo(17L);
+    assertThat(row.get(schema.fieldIndex("seconds"))).isEqualTo(0.25);
   }
 
   private static void assertLinesUp(StructType schema, Row row, Map<String, Object> expected) {
