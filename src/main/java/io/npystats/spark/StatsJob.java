@@ -217,7 +217,6 @@ public final class StatsJob {
 
     @Override
     public Iterator<FileSummary> call(Iterator<String> paths) {
-      PausePoint.reach("tasks");
       SummarizeFile task = new SummarizeFile(conf.value().get());
       return lazily(paths, task::apply);
     }
@@ -239,6 +238,7 @@ public final class StatsJob {
 
     @Override
     public Iterator<FirstRead> call(Iterator<String> paths) {
+      PausePoint.reach("tasks");
       SummarizeFile task = new SummarizeFile(conf.value().get());
       return lazily(paths, path -> task.first(path, splitBytes));
     }

@@ -69,7 +69,7 @@ class NpyFixturesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("stats")
   void meanAndStdAreThoseOfExactArithmetic(Expected expected) throws Exception {
-    double[] values = values(expected);
+    double[] values = Fixtures.values(expected.file());
     StreamingStats stats = new StreamingStats();
     stats.add(values, values.length);
     if (!Double.isFinite(expected.numpyMean()) || !Double.isFinite(expected.numpyStd())) {
@@ -110,22 +110,6 @@ class NpyFixturesTest {
       exact.check(trial < 0 ? "chunks of 16384" : "merged parts, trial " + trial, merged,
           chunkSums);
     }
-  }
-
-  private static double[] values(Expected expected) throws IOException {
-    Path file = Fixtures.dir().resolve(expected.file());
-    double[][] all = {new double[16]};
-    int[] size = {0};
-    try (InputStream in = Files.newInputStream(file)) {
-      new NpyReader(256).read(in, Files.size(file), (chunk, count) -> {
-        if (size[0] + count > all[0].length) {
-          all[0] = Arrays.copyOf(all[0], Math.max(2 * all[0].length, size[0] + count));
-        }
-        System.arraycopy(chunk, 0, all[0], size[0], count);
-        size[0] += count;
-      });
-    }
-    return Arrays.copyOf(all[0], size[0]);
   }
 
   /** The exact mean and standard deviation of finite values, in decimal arithmetic. */

@@ -2,13 +2,16 @@ package io.npystats.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.npystats.npy.NpyReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.assertj.core.data.Offset;
 
@@ -110,5 +113,22 @@ public final class Fixtures {
     }
     double tolerance = relative * Math.max(1.0, Math.abs(expected));
     assertThat(actual).as(what).isCloseTo(expected, Offset.offset(tolerance));
+  }
+
+  /** Every value of fixture {@code file} as a double, in the file's order, read by our reader. */
+  public static double[] values(String file) throws IOException {
+    Path path = dir().resolve(file);
+    double[][] all = {new double[16]};
+    int[] size = {0};
+    try (InputStream in = Files.newInputStream(path)) {
+      new NpyReader(256).read(in, Files.size(path), (chunk, count) -> {
+        if (size[0] + count > all[0].length) {
+          all[0] = Arrays.copyOf(all[0], Math.max(2 * all[0].length, size[0] + count));
+        }
+        System.arraycopy(chunk, 0, all[0], size[0], count);
+        size[0] += count;
+      });
+    }
+    return Arrays.copyOf(all[0], size[0]);
   }
 }
