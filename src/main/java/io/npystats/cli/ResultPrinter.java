@@ -53,6 +53,9 @@ final class ResultPrinter {
     if (value instanceof Float f) {
       return Shown.number(f);
     }
+    if (value instanceof String text) {
+      return Shown.path(text); // the tables keep Hadoop's qualified form; a person reads /data/x.npy
+    }
     return String.valueOf(value);
   }
 

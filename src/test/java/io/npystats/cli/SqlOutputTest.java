@@ -54,6 +54,19 @@ class SqlOutputTest {
   }
 
   @Test
+  void tablesShowLocalPathsPlainlyAndCsvKeepsTheirStoredForm() {
+    String query = "SELECT 'file:/data/files/file_0.npy' AS path, 'hdfs://nn:8020/x.npy' AS other";
+    CliRun table = run("sql", "--warehouse", warehouse, query);
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out()).contains("| /data/files/file_0.npy | hdfs://nn:8020/x.npy |")
+        .doesNotContain("file:");
+
+    CliRun csv = run("sql", "--warehouse", warehouse, "--format", "csv", query);
+    assertThat(csv.out().lines().toList()).containsExactly("path,other",
+        "file:/data/files/file_0.npy,hdfs://nn:8020/x.npy");
+  }
+
+  @Test
   void withoutAQueryTheStatementsOnStandardInputRunInOneSession() {
     CliRun both = withStdin("SELECT 41 AS before;\n"
         + "-- a comment; not a statement\n"
