@@ -13,8 +13,9 @@
 # The master defaults to local[*,4]: all cores, and a failed task is tried up to 4 times, as on a
 # cluster. The driver gets 2g unless --driver-memory says otherwise. Spark runs from
 # $SPARK_HOME/bin/spark-submit or a spark-submit on PATH, otherwise from the jars Maven put in
-# target/lib. The jar is rebuilt first when anything in src/main or pom.xml is newer. The command
-# line is checked (io.npystats.cli.Submit) before any of Spark loads, so a typo answers at once.
+# target/lib. The jar is rebuilt first when anything in src/main, pom.xml or conf/jvm-options.conf
+# (which it carries) is newer. The command line is checked (io.npystats.cli.Submit) before any of
+# Spark loads, so a typo answers at once.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,7 +23,7 @@ JAR=$ROOT/target/npystats-0.1.0.jar
 
 build_if_stale() {
   if [[ ! -f $JAR || ! -d $ROOT/target/lib ||
-        -n $(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit) ]]; then
+        -n $(find "$ROOT/src/main" "$ROOT/pom.xml" "$ROOT/conf/jvm-options.conf" -newer "$JAR" -print -quit) ]]; then
     echo "submit.sh: building $JAR" >&2
     # Maven's output goes to stderr, without colours: stdout is the application's alone. Maven 3.8
     # writes colour resets even in batch mode with colours off, hence the filter.
@@ -76,28 +77,25 @@ fi
 # Spark's progress bar is for a person watching; in a file it would be lines of escape codes.
 [[ -t 2 ]] || spark_options=(--conf spark.ui.showConsoleProgress=false "${spark_options[@]}")
 
-# stats and sql run in a JVM that compiles with C1 alone. Their per-file kernel is bound by memory
-# bandwidth, and C1's code keeps up with it; C2 would spend a core compiling Spark's code while
-# the tasks wait for it (docs/performance.md). generate needs C2 for drawing the samples, so
-# conf/compiler-directives.json keeps C2 for the kernel and the JDK's random and buffer code and
-# gives the rest to C1. compare takes the same directives: its runs repeat, and without them C2
-# went on compiling Spark's code through every measured run of the spark engine, beside its tasks.
-# NPYSTATS_JIT=default keeps the JVM's usual compilers for every command.
+# The driver's JVM options are the command's in conf/jvm-options.conf, which says why (C1 alone
+# for stats, sql and runs; compiler directives for generate and compare). NPYSTATS_JIT=default
+# keeps the JVM's usual compilers for every command.
 driver_java_options=() jit_conf=()
 if [[ ${NPYSTATS_JIT:-} != default ]]; then
-  case $1 in
-    stats|sql|runs) # runs is all start-up, as a short sql is
-      driver_java_options=(-XX:TieredStopAtLevel=1)
-      jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]}") ;;
-    generate|compare)
-      directives=$ROOT/conf/compiler-directives.json
-      # The JVM's own output would say "2 compiler directives added" on every run; a directives
-      # file it cannot parse still stops it, with an error.
-      driver_java_options=(-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput
-                           "-XX:CompilerDirectivesFile=$directives")
-      # Spark splits these options as a shell would, so the path is quoted for a root with spaces.
-      jit_conf=(--conf "spark.driver.defaultJavaOptions=${driver_java_options[*]:0:2} '${driver_java_options[2]}'") ;;
-  esac
+  policy=$ROOT/conf/jvm-options.conf
+  [[ -r $policy ]] || { echo "submit.sh: cannot read $policy" >&2; exit 1; }
+  # Lines `JVMS = OPTION`: the options whose JVMS name the command, with {conf} made the folder.
+  mapfile -t driver_java_options < <(awk -v jvm="$1" -v conf="$ROOT/conf" '
+    /^[[:space:]]*(#|$)/ { next }
+    { split(substr($0, 1, index($0, "=") - 1), jvms, ",")
+      option = substr($0, index($0, "=") + 1); gsub(/^[[:space:]]+|[[:space:]]+$/, "", option)
+      if ((at = index(option, "{conf}")) > 0) option = substr(option, 1, at - 1) conf substr(option, at + 6)
+      for (k in jvms) { gsub(/[[:space:]]/, "", jvms[k]); if (jvms[k] == jvm) print option } }' "$policy")
+  if [[ ${#driver_java_options[@]} -gt 0 ]]; then
+    # Spark splits these options as a shell would, so each is quoted for a root with spaces.
+    quoted=$(printf "'%s' " "${driver_java_options[@]}")
+    jit_conf=(--conf "spark.driver.defaultJavaOptions=${quoted% }")
+  fi
 fi
 
 submit_args=(--master "$master" --driver-memory "$driver_memory" --class io.npystats.cli.Main

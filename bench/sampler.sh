@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What drawing one file's samples costs, by generator algorithm, with and without the options
-# that inline the JDK's normal sampler (io.npystats.gen.NormalSamples.INLINE_SAMPLER_OPTIONS),
+# that inline the JDK's normal sampler (generate-child's in conf/jvm-options.conf),
 # each case in fresh JVMs, taking turns. Prints milliseconds a file: the best of 5 one-second
 # rounds in each JVM, then the median over the JVMs.
 #
@@ -12,9 +12,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SAMPLES=${1:-100000}
 JVMS=${2:-5}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-inline=(-XX:CompileCommand=quiet
-        -XX:CompileCommand=inline,java.util.random.RandomGenerator::nextGaussian
-        -XX:CompileCommand=inline,jdk.internal.util.random.RandomSupport::computeNextGaussian)
+mapfile -t inline < <(awk '/^[^#]*=/ && substr($0, 1, index($0, "=") - 1) ~ /(^|,) *generate-child *(,|$)/ {
+                               sub(/^[^=]*= */, ""); sub(/ *$/, ""); print }' "$ROOT/conf/jvm-options.conf")
+[[ ${#inline[@]} -gt 0 ]] || { echo "sampler.sh: no generate-child options in conf/jvm-options.conf" >&2; exit 1; }
 classes=$(mktemp -d)
 trap 'rm -rf "$classes"' EXIT
 javac -d "$classes" "$ROOT/bench/sampler/SamplerBench.java"

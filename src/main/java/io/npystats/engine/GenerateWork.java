@@ -1,6 +1,5 @@
 package io.npystats.engine;
 
-import io.npystats.gen.NormalSamples;
 import io.npystats.task.Columns;
 import io.npystats.task.GenerateFile;
 import io.npystats.task.GeneratedFile;
@@ -149,22 +148,20 @@ public final class GenerateWork implements Work<GeneratedFile> {
   }
 
   /**
-   * C2, which draws the samples twice as fast as C1, with {@link
-   * NormalSamples#INLINE_SAMPLER_OPTIONS}, and the parent's compiler directives where submit.sh
-   * gave it some (conf/compiler-directives.json): C2 for the kernel and the sampler only, which
-   * shortens the child's start-up and its CPU time (docs/performance.md). The JVM would print a
-   * line about the directives it read on its own output, stdout, which is the children's
-   * protocol: that output is turned off (a directives file it cannot parse still stops it, with an
-   * error).
+   * C2, which draws the samples twice as fast as C1, with the options conf/jvm-options.conf gives
+   * generate-child (the sampler inlined); and where the parent JVM runs with compiler directives,
+   * as submit.sh starts the generate driver, the generate driver's options with the parent's
+   * directives file: C2 for the kernel and the sampler only, which shortens the child's start-up
+   * and its CPU time (docs/performance.md).
    */
   @Override
   public List<String> childOptions(List<String> parentOptions) {
     List<String> options = new ArrayList<>();
     // The last such option is the one the parent JVM itself took.
     parentOptions.stream().filter(o -> o.startsWith(DIRECTIVES_FILE)).reduce((a, b) -> b)
-        .ifPresent(directives -> options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
-            "-XX:-DisplayVMOutput", directives)));
-    options.addAll(NormalSamples.INLINE_SAMPLER_OPTIONS);
+        .ifPresent(directives -> JvmOptions.bundled().forJvm("generate").forEach(option ->
+            options.add(option.startsWith(DIRECTIVES_FILE) ? directives : option)));
+    options.addAll(JvmOptions.bundled().forJvm("generate-child"));
     return options;
   }
 }

@@ -8,12 +8,6 @@ import org.apache.hadoop.conf.Configuration;
 
 /** The statistics of each of a list of files, by {@link SummarizeFile}. */
 public final class StatsWork implements Work<FileSummary> {
-  /**
-   * C1 alone, as submit.sh starts the stats driver: the kernel runs as fast under C1, and with two
-   * children on two cores each one's C2 takes CPU from the other's work (docs/performance.md).
-   */
-  private static final List<String> CHILD_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
-
   private final List<String> paths;
 
   public StatsWork(List<String> paths) {
@@ -92,8 +86,9 @@ public final class StatsWork implements Work<FileSummary> {
     return List.of();
   }
 
+  /** The options conf/jvm-options.conf gives stats-child: C1 alone, as for the stats driver. */
   @Override
   public List<String> childOptions(List<String> parentOptions) {
-    return CHILD_OPTIONS;
+    return JvmOptions.bundled().forJvm("stats-child");
   }
 }

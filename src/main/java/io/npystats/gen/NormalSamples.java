@@ -1,6 +1,5 @@
 package io.npystats.gen;
 
-import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
@@ -15,26 +14,11 @@ import java.util.random.RandomGeneratorFactory;
  * are as good as its high ones, which the JDK's ziggurat for {@code nextGaussian} relies on. A
  * hundred thousand streams of a hundred thousand values each are a vanishing fraction of the
  * period, so they do not overlap. Drawing was most of the CPU time of {@code generate}, and with
- * the sampler inlined (below) this generator draws faster than the JDK's other algorithms, its
- * default L64X128MixRandom included (bench/sampler.sh, docs/performance.md).
+ * the sampler inlined (conf/jvm-options.conf) this generator draws faster than the JDK's other
+ * algorithms, its default L64X128MixRandom included (bench/sampler.sh, docs/performance.md).
  */
 public final class NormalSamples {
   public static final String ALGORITHM = "Xoroshiro128PlusPlus";
-
-  /**
-   * HotSpot options for a JVM that draws samples: they inline the JDK's normal sampler into
-   * {@link #fill}. Left to itself, C2 does not: {@code RandomSupport.computeNextGaussian} is too
-   * large (564 bytes of bytecode), and {@code RandomGenerator.nextGaussian}, which calls it, is
-   * often compiled on its own first and then too big to inline. Every sample then pays a call
-   * and a trip of the generator's state through memory. Inlined, the common path runs in
-   * registers (bench/sampler.sh, docs/performance.md).
-   * {@code quiet} comes first, or the JVM announces the commands on its standard output.
-   * conf/compiler-directives.json says the same for the drivers.
-   */
-  public static final List<String> INLINE_SAMPLER_OPTIONS = List.of(
-      "-XX:CompileCommand=quiet",
-      "-XX:CompileCommand=inline,java.util.random.RandomGenerator::nextGaussian",
-      "-XX:CompileCommand=inline,jdk.internal.util.random.RandomSupport::computeNextGaussian");
 
   private static final RandomGeneratorFactory<RandomGenerator> FACTORY =
       RandomGeneratorFactory.of(ALGORITHM);

@@ -3,7 +3,6 @@ package io.npystats.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.npystats.gen.NormalSamples;
 import io.npystats.task.FileSummary;
 import io.npystats.testing.Fixtures;
 import java.nio.file.Files;
@@ -54,10 +53,12 @@ class ProcessEngineTest {
     assertThat(stats.get(1)).isEqualTo("-XX:TieredStopAtLevel=1");
     assertThat(stats.subList(2, stats.size())).isEqualTo(command.subList(1, command.size()));
     assertThat(generate.get(0)).isEqualTo(command.get(0));
-    int options = NormalSamples.INLINE_SAMPLER_OPTIONS.size();
-    assertThat(generate.subList(1, 1 + options))
-        .isEqualTo(NormalSamples.INLINE_SAMPLER_OPTIONS)
-        .contains("-XX:CompileCommand=quiet");
+    List<String> inline = JvmOptions.bundled().forJvm("generate-child");
+    int options = inline.size();
+    assertThat(generate.subList(1, 1 + options)).isEqualTo(inline).containsExactly(
+        "-XX:CompileCommand=quiet",
+        "-XX:CompileCommand=inline,java.util.random.RandomGenerator::nextGaussian",
+        "-XX:CompileCommand=inline,jdk.internal.util.random.RandomSupport::computeNextGaussian");
     assertThat(generate.subList(1 + options, generate.size()))
         .isEqualTo(command.subList(1, command.size()));
     assertThat(generate).noneMatch(option -> option.startsWith("-XX:TieredStopAtLevel"));

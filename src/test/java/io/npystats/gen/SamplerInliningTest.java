@@ -2,6 +2,7 @@ package io.npystats.gen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.npystats.engine.JvmOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ class SamplerInliningTest {
 
   @Test
   void theOptionsForChildrenInlineTheSamplerAndPrintNothingOfTheirOwn() throws Exception {
-    String[] lines = run(NormalSamples.INLINE_SAMPLER_OPTIONS);
+    String[] lines = run(JvmOptions.bundled().forJvm("generate-child"));
     assertThat(forcesSamplerInline(lines)).isTrue();
     // Children speak on stdout, so the JVM must not announce the command there.
     assertThat(lines).noneMatch(line -> line.startsWith("CompileCommand:"));
@@ -79,14 +80,24 @@ class SamplerInliningTest {
   void clusterExecutorsGetTheSameOptions() throws IOException {
     List<String> lines = Files.readAllLines(Paths.get("conf", "spark-defaults.conf"));
     assertThat(lines).contains(String.format("%-43s %s", "spark.executor.extraJavaOptions",
-        String.join(" ", NormalSamples.INLINE_SAMPLER_OPTIONS)));
+        String.join(" ", JvmOptions.bundled().forJvm("executor"))));
+    assertThat(JvmOptions.bundled().forJvm("executor"))
+        .isEqualTo(JvmOptions.bundled().forJvm("generate-child"));
   }
 
   @Test
-  void theDriversDirectivesInlineTheSampler() throws Exception {
-    Path directives = Paths.get("conf", "compiler-directives.json").toAbsolutePath();
-    assertThat(directives).exists();
-    assertThat(forcesSamplerInline(run(List.of("-XX:+UnlockDiagnosticVMOptions",
-        "-XX:CompilerDirectivesFile=" + directives)))).isTrue();
+  void theGenerateDriversDirectivesInlineTheSamplerAndPrintNothingOfTheirOwn() throws Exception {
+    String conf = Paths.get("conf").toAbsolutePath().toString();
+    assertThat(Paths.get(conf, "compiler-directives.json")).exists();
+    List<String> driver = new ArrayList<>();
+    JvmOptions.bundled().forJvm("generate").forEach(o -> driver.add(o.replace("{conf}", conf)));
+    assertThat(driver).anyMatch(o -> o.startsWith("-XX:CompilerDirectivesFile=" + conf));
+    // -DisplayVMOutput hides the inlining decisions too, so they are read without it.
+    List<String> shown = new ArrayList<>(driver);
+    assertThat(shown.remove("-XX:-DisplayVMOutput")).isTrue();
+    String[] lines = run(shown);
+    assertThat(forcesSamplerInline(lines)).isTrue();
+    assertThat(lines).anyMatch(line -> line.contains("compiler directives added"));
+    assertThat(run(driver)).containsExactly("drew numbers");
   }
 }
