@@ -12,11 +12,13 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -102,7 +104,7 @@ public final class StatsJob {
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
 
     jsc.setJobDescription("stats of " + paths.size() + " files in " + input);
-    JavaRDD<FirstRead> firstReads = jsc.parallelize(paths, slices)
+    JavaRDD<FirstRead> firstReads = jsc.parallelize(slice(listing, slices), slices)
         .mapPartitions(new FirstReads(conf, splitBytes))
         // Serialized: a deserialized cache sizes every partition by walking its objects with
         // reflection, a large share of the tasks' time; a first read serializes in microseconds.
@@ -132,6 +134,29 @@ public final class StatsJob {
       firstReads.unpersist(false);
       conf.destroy();
     }
+  }
+
+  /**
+   * The files of one partition, with the statuses the listing gave beside them.
+   *
+   * @param statuses null where the listing gave none
+   */
+  record PathSlice(List<String> paths, FileStatus[] statuses) implements Serializable {}
+
+  /**
+   * The listing cut into {@code count} slices of consecutive files, as {@code parallelize} would
+   * cut its paths: one slice a partition.
+   */
+  static List<PathSlice> slice(InputPaths.Listing listing, int count) {
+    List<String> paths = listing.files();
+    List<PathSlice> slices = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int from = (int) ((long) i * paths.size() / count);
+      int to = (int) ((long) (i + 1) * paths.size() / count);
+      slices.add(new PathSlice(new ArrayList<>(paths.subList(from, to)),
+          listing.statuses() == null ? null : Arrays.copyOfRange(listing.statuses(), from, to)));
+    }
+    return slices;
   }
 
   static int defaultPartitions(int files, int parallelism) {
@@ -226,8 +251,8 @@ public final class StatsJob {
    * Runs on an executor: one first read per path, lazily, with one reader per partition: the
    * summary, or the splits of a file larger than one.
    */
-  static final class FirstReads implements FlatMapFunction<Iterator<String>, FirstRead> {
-    private static final long serialVersionUID = 1L;
+  static final class FirstReads implements FlatMapFunction<Iterator<PathSlice>, FirstRead> {
+    private static final long serialVersionUID = 2L;
     private final Broadcast<HadoopConf> conf;
     private final long splitBytes;
 
@@ -237,10 +262,35 @@ public final class StatsJob {
     }
 
     @Override
-    public Iterator<FirstRead> call(Iterator<String> paths) {
+    public Iterator<FirstRead> call(Iterator<PathSlice> slices) {
       PausePoint.reach("tasks");
       SummarizeFile task = new SummarizeFile(conf.value().get());
-      return lazily(paths, path -> task.first(path, splitBytes));
+      return new Iterator<>() {
+        private PathSlice slice;
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          while (slice == null || next == slice.paths().size()) {
+            if (!slices.hasNext()) {
+              return false;
+            }
+            slice = slices.next();
+            next = 0;
+          }
+          return true;
+        }
+
+        @Override
+        public FirstRead next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          int i = next++;
+          FileStatus listed = slice.statuses() == null ? null : slice.statuses()[i];
+          return task.first(slice.paths().get(i), listed, splitBytes);
+        }
+      };
     }
   }
 

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -43,9 +45,12 @@ public final class InputPaths {
    * The files of an input.
    *
    * @param files fully qualified, sorted, each once
+   * @param statuses each file's status beside it, where a store's listing gave it: its reader then
+   *     need not ask the store again; null at a folder named {@code x.npy}, whose reader is to find
+   *     it is one; null as a whole where the listing gave none (a local folder, a list, a file)
    * @param duplicates how many more times the input named some of them
    */
-  public record Listing(List<String> files, int duplicates) {}
+  public record Listing(List<String> files, FileStatus[] statuses, int duplicates) {}
 
   private InputPaths() {}
 
@@ -59,14 +64,13 @@ public final class InputPaths {
     Path path = new Path(input);
     FileSystem fs = Stores.of(path, conf);
     List<String> files = new ArrayList<>();
+    // A store's listing gives each file's length and version: its reader then needs no request to
+    // learn them, a HEAD per object on S3.
+    FileStatus[] statuses = null;
     if (isGlob(input)) {
       FileStatus[] matches = fs.globStatus(path);
       if (matches != null) {
-        for (FileStatus status : matches) {
-          if (isVisible(status.getPath().getName()) && isSelected(status)) {
-            files.add(fs.makeQualified(status.getPath()).toString());
-          }
-        }
+        statuses = selected(fs, matches, files);
       }
       if (files.isEmpty()) {
         throw new FileNotFoundException("input " + input + ": no file matches the pattern");
@@ -81,11 +85,7 @@ public final class InputPaths {
       if (status.isDirectory() && fs instanceof RawLocalFileSystem raw) {
         listLocal(raw, fs.makeQualified(path), files);
       } else if (status.isDirectory()) {
-        for (FileStatus child : fs.listStatus(path)) {
-          if (isVisible(child.getPath().getName()) && isSelected(child)) {
-            files.add(fs.makeQualified(child.getPath()).toString());
-          }
-        }
+        statuses = selected(fs, fs.listStatus(path), files);
       } else if (isNpyName(path.getName())) {
         files.add(fs.makeQualified(path).toString());
       } else {
@@ -95,16 +95,55 @@ public final class InputPaths {
     if (files.isEmpty()) {
       throw new FileNotFoundException("input " + input + " holds no files");
     }
-    files.sort(null);
-    int distinct = 0;
-    for (String file : files) {
-      if (distinct == 0 || !file.equals(files.get(distinct - 1))) {
-        files.set(distinct++, file);
+    if (statuses == null) {
+      files.sort(null);
+      int distinct = 0;
+      for (String file : files) {
+        if (distinct == 0 || !file.equals(files.get(distinct - 1))) {
+          files.set(distinct++, file);
+        }
+      }
+      int duplicates = files.size() - distinct;
+      files.subList(distinct, files.size()).clear();
+      return new Listing(files, null, duplicates);
+    }
+    return sortedWithStatuses(files, statuses);
+  }
+
+  /**
+   * Adds the visible, selected entries of a store's listing to {@code files}.
+   *
+   * @return their statuses, in the same order; null for a folder
+   */
+  private static FileStatus[] selected(FileSystem fs, FileStatus[] statuses, List<String> files) {
+    FileStatus[] kept = new FileStatus[statuses.length];
+    for (FileStatus status : statuses) {
+      if (isVisible(status.getPath().getName()) && isSelected(status)) {
+        kept[files.size()] = status.isDirectory() ? null : status;
+        files.add(fs.makeQualified(status.getPath()).toString());
       }
     }
-    int duplicates = files.size() - distinct;
-    files.subList(distinct, files.size()).clear();
-    return new Listing(files, duplicates);
+    return Arrays.copyOf(kept, files.size());
+  }
+
+  /** {@code files} sorted, each once, with their statuses beside them. */
+  private static Listing sortedWithStatuses(List<String> files, FileStatus[] statuses) {
+    Integer[] order = new Integer[files.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparing(files::get));
+    List<String> sorted = new ArrayList<>(files.size());
+    FileStatus[] sortedStatuses = new FileStatus[files.size()];
+    for (int i : order) {
+      String file = files.get(i);
+      if (sorted.isEmpty() || !file.equals(sorted.get(sorted.size() - 1))) {
+        sortedStatuses[sorted.size()] = statuses[i];
+        sorted.add(file);
+      }
+    }
+    return new Listing(sorted, Arrays.copyOf(sortedStatuses, sorted.size()),
+        files.size() - sorted.size());
   }
 
   /** A folder is taken only where its name says it is meant as a {@code .npy} file. */

@@ -112,6 +112,20 @@ public final class Stores {
    * large file. The length is still the whole file's.
    */
   public static ReadableFile openForRead(Path path, FileSystem fs, long offset) throws IOException {
+    return openForRead(path, fs, offset, null);
+  }
+
+  /**
+   * {@link #openForRead(Path, FileSystem, long)} of a file whose status a listing gave: a store
+   * other than the local disk is then not asked for it, and S3 answers the file with one GET and
+   * no HEAD. Its length alone would not do: S3A's analytics stream asks for the object's version
+   * (its ETag) with a HEAD of its own unless the status carries it. A file gone since the listing
+   * fails with a {@link FileNotFoundException} on its first read, as where it is opened.
+   *
+   * @param listed the file's status from a listing, or null to ask the store
+   */
+  public static ReadableFile openForRead(Path path, FileSystem fs, long offset, FileStatus listed)
+      throws IOException {
     if (fs instanceof RawLocalFileSystem raw) {
       java.nio.file.Path local = raw.pathToFile(path).toPath();
       BasicFileAttributes attributes;
@@ -133,12 +147,12 @@ public final class Stores {
       }
       return new ReadableFile(channel, channel.size());
     }
-    FileStatus status = fs.getFileStatus(path);
+    FileStatus status = listed != null ? listed : fs.getFileStatus(path);
     if (status.isDirectory()) {
       throw new FileNotFoundException(IS_DIRECTORY);
     }
-    // Opened with the status just fetched: S3A's plain open would ask the store for it again, a
-    // second HEAD request for every file before its GET.
+    // Opened with the status: S3A's plain open would ask the store for it again, a HEAD request
+    // for every file before its GET.
     FSDataInputStream in = FutureIO.awaitFuture(
         fs.openFile(path).withFileStatus(status).opt(READ_POLICY, "whole-file").build());
     if (offset > 0) {

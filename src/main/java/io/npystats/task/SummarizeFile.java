@@ -12,6 +12,7 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -57,9 +58,19 @@ public final class SummarizeFile {
    * instead, so that a bad file is still refused here, once.
    */
   public FirstRead first(String path, long maxSplitBytes) {
+    return first(path, null, maxSplitBytes);
+  }
+
+  /**
+   * {@link #first(String, long)} of a file whose status a listing gave: the store is not asked
+   * for it again.
+   *
+   * @param listed the file's status, or null
+   */
+  public FirstRead first(String path, FileStatus listed, long maxSplitBytes) {
     long start = System.nanoTime();
     long[] length = {0};
-    return reading(() -> read(path, maxSplitBytes, start, length),
+    return reading(() -> read(path, listed, maxSplitBytes, start, length),
         reason -> new FirstRead(
             FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
   }
@@ -102,10 +113,11 @@ public final class SummarizeFile {
     }
   }
 
-  private FirstRead read(String path, long maxSplitBytes, long start, long[] length)
-      throws IOException {
+  private FirstRead read(String path, FileStatus listed, long maxSplitBytes, long start,
+      long[] length) throws IOException {
     Path location = new Path(path);
-    try (Stores.ReadableFile file = Stores.openForRead(location, fileSystemOf(location))) {
+    try (Stores.ReadableFile file =
+        Stores.openForRead(location, fileSystemOf(location), 0, listed)) {
       length[0] = file.length();
       NpyHeader header = NpyReader.readHeader(file.channel(), file.length());
       FileSplits splits = FileSplits.of(path, file.length(), header, maxSplitBytes,
