@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -68,31 +69,8 @@ class KilledRunsTest {
     CliRun earlier = run("stats", "--in", in.toString(), "--warehouse", warehouse, "--run-id", "earlier");
     assertThat(earlier.code()).as(earlier.err()).isZero();
 
-    // The kill must land between the start of the table write (Spark's staging folder appears in
-    // the table) and its commit (the staging folder goes); a try that misses is made again.
-    String killed = null;
-    List<String> misses = new ArrayList<>();
-    for (int attempt = 1; attempt <= 3 && killed == null; attempt++) {
-      String runId = "killed-" + attempt;
-      ChildJvm child = child(tmp.resolve(runId + ".log"));
-      Process process = child.main(Main.class.getName(), "stats", "--in", in.toString(),
-          "--warehouse", warehouse, "--run-id", runId, "--partitions", "4");
-      Path staging = awaitStaging(process, table, 180);
-      if (staging == null) {
-        process.waitFor(60, TimeUnit.SECONDS);
-        misses.add(runId + ": ended (exit " + (process.isAlive() ? "none" : process.exitValue())
-            + ") before its write was seen; output ends:\n" + child.tail(20));
-        continue;
-      }
-      process.destroyForcibly();
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed child ended").isTrue();
-      if (Files.exists(staging)) {
-        killed = runId;
-      } else {
-        misses.add(runId + ": the write committed between seeing its staging folder and the kill");
-      }
-    }
-    assertThat(killed).as("a kill during the write, in 3 tries: %s", misses).isNotNull();
+    String killed = killDuringTableWrite(tmp, table, child -> { }, "--in", in.toString(),
+        "--warehouse", warehouse, "--partitions", "4");
 
     Dataset<Row> stats = spark.read().parquet(table.toString());
     assertThat(stats.where("run_id = '" + killed + "'").count()).as("rows of the killed run").isZero();
@@ -229,6 +207,45 @@ class KilledRunsTest {
   }
 
   /** Polls the table folder for Spark's staging folder until it appears or the process ends. */
+  /**
+   * Starts {@code stats} with {@code args} in a child JVM, its run id {@code killed-N}, and kills it
+   * with SIGKILL between the start of its table write (Spark's staging folder appears under
+   * {@code table}) and its commit (the staging folder goes); a try that misses is made again, up
+   * to three.
+   *
+   * @param configure flags the child needs beyond the usual (a store's settings, say)
+   * @return the run id of the run that was killed during its write
+   */
+  static String killDuringTableWrite(Path logs, Path table, Consumer<ChildJvm> configure,
+      String... args) throws Exception {
+    String killed = null;
+    List<String> misses = new ArrayList<>();
+    for (int attempt = 1; attempt <= 3 && killed == null; attempt++) {
+      String runId = "killed-" + attempt;
+      ChildJvm child = child(logs.resolve(runId + ".log"));
+      configure.accept(child);
+      List<String> command = new ArrayList<>(List.of("stats", "--run-id", runId));
+      command.addAll(List.of(args));
+      Process process = child.main(Main.class.getName(), command.toArray(String[]::new));
+      Path staging = awaitStaging(process, table, 180);
+      if (staging == null) {
+        process.waitFor(60, TimeUnit.SECONDS);
+        misses.add(runId + ": ended (exit " + (process.isAlive() ? "none" : process.exitValue())
+            + ") before its write was seen; output ends:\n" + child.tail(20));
+        continue;
+      }
+      process.destroyForcibly();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed child ended").isTrue();
+      if (Files.exists(staging)) {
+        killed = runId;
+      } else {
+        misses.add(runId + ": the write committed between seeing its staging folder and the kill");
+      }
+    }
+    assertThat(killed).as("a kill during the write, in 3 tries: %s", misses).isNotNull();
+    return killed;
+  }
+
   static Path awaitStaging(Process process, Path table, int timeoutSeconds)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);

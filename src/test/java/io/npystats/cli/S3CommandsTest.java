@@ -11,7 +11,6 @@ import io.npystats.spark.GenerateJob;
 import io.npystats.spark.Tables;
 import io.npystats.task.InputPaths;
 import io.npystats.task.SummarizeFile;
-import io.npystats.testing.ChildJvm;
 import io.npystats.testing.S3Server;
 import io.npystats.testing.SharedSpark;
 import java.io.IOException;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -321,31 +319,11 @@ class S3CommandsTest {
     GenerateJob.run(spark(), in.toString(), files, 8, 21, 2);
     String warehouse = "s3a://" + BUCKET + "/kill-warehouse";
     Path table = server.objectFile(BUCKET, "kill-warehouse/" + Tables.FILE_STATS);
-    String killed = null;
-    List<String> misses = new ArrayList<>();
-    for (int attempt = 1; attempt <= 3 && killed == null; attempt++) {
-      String runId = "killed-" + attempt;
-      ChildJvm child = KilledRunsTest.child(tmp.resolve(runId + ".log"));
-      server.bucketSettings(BUCKET, S3Server.SECRET_KEY)
-          .forEach((key, value) -> child.flag("-Dspark.hadoop." + key + "=" + value));
-      Process process = child.main(Main.class.getName(), "stats", "--in", in.toString(),
-          "--warehouse", warehouse, "--run-id", runId, "--partitions", "2");
-      // S3Proxy keeps each object as a file: its folders show the staging prefix as a disk would.
-      Path staging = KilledRunsTest.awaitStaging(process, table, 180);
-      if (staging == null) {
-        process.waitFor(60, TimeUnit.SECONDS);
-        misses.add(runId + ": ended before its write was seen; output ends:\n" + child.tail(20));
-        continue;
-      }
-      process.destroyForcibly();
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed child ended").isTrue();
-      if (Files.exists(staging)) {
-        killed = runId;
-      } else {
-        misses.add(runId + ": the write committed between seeing its staging prefix and the kill");
-      }
-    }
-    assertThat(killed).as("a kill during the write, in 3 tries: %s", misses).isNotNull();
+    // S3Proxy keeps each object as a file: its folders show the staging prefix as a disk would.
+    String killed = KilledRunsTest.killDuringTableWrite(tmp, table,
+        child -> server.bucketSettings(BUCKET, S3Server.SECRET_KEY)
+            .forEach((key, value) -> child.flag("-Dspark.hadoop." + key + "=" + value)),
+        "--in", in.toString(), "--warehouse", warehouse, "--partitions", "2");
 
     // What the killed run left is hidden from readers: Spark's staging prefix, no partition.
     String partition = Tables.RUN_ID + "=" + killed + "/";
