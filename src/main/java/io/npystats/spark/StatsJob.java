@@ -14,9 +14,11 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.api.java.JavaRDD;
@@ -209,8 +211,8 @@ public final class StatsJob {
     String description = jsc.getLocalProperty(JOB_DESCRIPTION);
     jsc.setJobDescription(
         "stats of " + splits.size() + " splits of " + large.size() + " large files");
-    List<FileSplits.Part> parts = jsc.parallelize(splits, splits.size())
-        .mapPartitions(new SummarizeSplits(conf)).collect();
+    List<FileSplits.Part> parts = readSplits(jsc, splits, conf);
+    parts = withExactSumsWhereNeeded(jsc, large, parts, conf);
     jsc.setJobDescription(description);
     List<FileSummary> merged = mergeSplits(large, parts);
     merged.forEach(totals::add);
@@ -218,12 +220,49 @@ public final class StatsJob {
         splits.size());
   }
 
-  /** One row per large file, from its splits' parts, in the order the files were listed. */
-  static List<FileSummary> mergeSplits(List<FileSplits> large, List<FileSplits.Part> parts) {
+  private static List<FileSplits.Part> readSplits(JavaSparkContext jsc,
+      List<FileSplits.Split> splits, Broadcast<HadoopConf> conf) {
+    return jsc.parallelize(splits, splits.size()).mapPartitions(new SummarizeSplits(conf))
+        .collect();
+  }
+
+  /**
+   * The parts, with those of the files whose splits' sums cancel each other beyond what the
+   * compensated sums vouch for read again with exact sums, in a job of their own: rare (a +1e20
+   * ending one split, its -1e20 starting the next), and those files' means are then still within
+   * an ulp or two of the exact ones.
+   */
+  private static List<FileSplits.Part> withExactSumsWhereNeeded(JavaSparkContext jsc,
+      List<FileSplits> large, List<FileSplits.Part> parts, Broadcast<HadoopConf> conf) {
+    Map<String, List<FileSplits.Part>> byPath = partsByPath(parts);
+    List<FileSplits.Split> again = new ArrayList<>();
+    for (FileSplits file : large) {
+      if (!file.sumsVouchedFor(byPath.getOrDefault(file.path(), List.of()))) {
+        again.addAll(file.splitsWithExactSums());
+      }
+    }
+    if (again.isEmpty()) {
+      return parts;
+    }
+    jsc.setJobDescription("exact sums of " + again.size() + " splits");
+    Set<String> redone = new HashSet<>();
+    again.forEach(split -> redone.add(split.file().path()));
+    List<FileSplits.Part> all = new ArrayList<>(readSplits(jsc, again, conf));
+    parts.stream().filter(part -> !redone.contains(part.path())).forEach(all::add);
+    return all;
+  }
+
+  private static Map<String, List<FileSplits.Part>> partsByPath(List<FileSplits.Part> parts) {
     Map<String, List<FileSplits.Part>> byPath = new HashMap<>();
     for (FileSplits.Part part : parts) {
       byPath.computeIfAbsent(part.path(), p -> new ArrayList<>()).add(part);
     }
+    return byPath;
+  }
+
+  /** One row per large file, from its splits' parts, in the order the files were listed. */
+  static List<FileSummary> mergeSplits(List<FileSplits> large, List<FileSplits.Part> parts) {
+    Map<String, List<FileSplits.Part>> byPath = partsByPath(parts);
     List<FileSummary> rows = new ArrayList<>(large.size());
     for (FileSplits file : large) {
       rows.add(file.merge(byPath.getOrDefault(file.path(), List.of())));

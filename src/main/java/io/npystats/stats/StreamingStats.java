@@ -13,13 +13,14 @@ import java.util.Arrays;
  * offset by a power of two far above the values), and a bound on that pass's own rounding says
  * whether the chunk's sum is good to 2^-10 of an ulp of itself; where it cannot say so (1e20
  * beside 0.5, say), the chunk is summed again exactly, as Python's {@code math.fsum} does.
- * Values that cancel (1e15, -1e15 and 1, over and over) keep their last bits, and the mean is
- * within an ulp or two of the exactly rounded one, however the stream is cut into chunks and
- * partials, unless the chunks' own sums cancel each other by more than 2^9 (a +1e20 at the end
- * of one chunk, its -1e20 at the start of the next): each chunk's sum still enters to 2^-10 of
- * an ulp of itself. The merge of two partials takes the offset between their means from the
- * compensated sums too, so that samples far from zero (near 1e9, say) do not leak their means'
- * rounding into M2.
+ * Values that cancel (1e15, -1e15 and 1, over and over) keep their last bits. Beside the sum
+ * runs a bound on what its roundings can have cost, so that {@link #sumVouchedFor()} can say
+ * whether the mean is within an ulp or two of the exactly rounded one. Where chunks' own sums
+ * cancel each other (a +1e20 at the end of one chunk, its -1e20 at the start of the next) it
+ * cannot, and the reader takes the values again into a partial made by {@link #exact()}, which
+ * keeps their exact sum: it costs a second read, for those rare streams only. The merge of two
+ * partials takes the offset between their means from the compensated sums too, so that samples
+ * far from zero (near 1e9, say) do not leak their means' rounding into M2.
  *
  * <p>Values arrive in chunks. Each takes one pass where it can: squared deviations from the
  * running mean, which is as good a centre as the chunk's own mean wherever the data do not
@@ -40,12 +41,22 @@ import java.util.Arrays;
  * depends on the order of the additions, where numpy's pairwise order and this one can differ.
  */
 public final class StreamingStats implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private long count;
   /** The sum of the values is {@code sum + sumError}, to about twice double precision. */
   private double sum;
   private double sumError;
+  /** How far the exact sum of the values can be from {@code sum + sumError}, at most. */
+  private double sumBound;
+  /**
+   * In a partial made by {@link #exact()}, the exact sum of the values, of which {@code sum +
+   * sumError} is the rounding; null otherwise, and once an infinity, a NaN or an overflow leaves
+   * the plain sum's answer, numpy's, the one to give.
+   */
+  private ExactSum exactSum;
+  /** In such a partial, the bounds of the pairs merged into it: those were not exact. */
+  private double carriedBound;
   private double m2;
   private double min = Double.POSITIVE_INFINITY;
   private double max = Double.NEGATIVE_INFINITY;
@@ -53,6 +64,17 @@ public final class StreamingStats implements Serializable {
   private boolean drifting;
 
   public StreamingStats() {}
+
+  /**
+   * A partial that keeps the exact sum of its values, at several times the cost of the one pass:
+   * for a stream whose compensated sum {@link #sumVouchedFor() cannot be vouched for}, taken
+   * again. Merging two such partials keeps the sum exact too.
+   */
+  public static StreamingStats exact() {
+    StreamingStats s = new StreamingStats();
+    s.exactSum = new ExactSum();
+    return s;
+  }
 
   /**
    * A partial from its parts, e.g. read back from a child process: {@code mean + meanLow} is
@@ -68,8 +90,13 @@ public final class StreamingStats implements Serializable {
     if (count > 0) {
       s.count = count;
       double product = mean * count;
-      s.setSum(product, Double.isFinite(product)
-          ? Math.fma(mean, count, -product) + meanLow * count : 0);
+      double low = Double.isFinite(product) ? Math.fma(mean, count, -product) : 0;
+      double lowTimesCount = Double.isFinite(product) ? meanLow * count : 0;
+      s.setSum(product, low + lowTimesCount);
+      // The source's own bound is not carried: it was vouched for to an eighth of an ulp of its
+      // sum, where it was read (see sumVouchedFor), plus the roundings here.
+      s.sumBound = Math.scalb(Math.ulp(product), -3)
+          + Math.scalb(Math.abs(low) + Math.abs(lowTimesCount), -51);
       s.m2 = m2;
       s.min = min;
       s.max = max;
@@ -82,6 +109,14 @@ public final class StreamingStats implements Serializable {
     if (n <= 0) {
       return;
     }
+    if (exactSum != null) {
+      addExactly(values, n);
+      return;
+    }
+    addCompensated(values, n);
+  }
+
+  private void addCompensated(double[] values, int n) {
     if (count == 0 ? addFirstInOnePass(values, n) : !drifting && Double.isFinite(sum)
         && Double.isFinite(m2) && addInOnePass(values, n, mean(), bound(Math.max(-min, max)))) {
       return;
@@ -128,7 +163,7 @@ public final class StreamingStats implements Serializable {
         min = Double.NaN;
         max = Double.NaN;
       }
-      merge(n, roughSum, 0, Double.NaN, min, max);
+      merge(n, roughSum, 0, Double.NaN, min, max, 0);
       return;
     }
     double centre = roughSum / n;
@@ -137,13 +172,14 @@ public final class StreamingStats implements Serializable {
         ? onePass(values, n, centre, offset) : null;
     if (chunk == null || !vouchedFor(chunk, offset, n)) {
       Chunk exact = exactSum(values, n);
-      chunk = chunk == null ? exact : new Chunk(exact.sum(), exact.sumError(), chunk.squares());
+      chunk = chunk == null ? exact
+          : new Chunk(exact.sum(), exact.sumError(), chunk.squares(), exact.bound());
     }
     double mean = quotient(chunk.sum(), chunk.sumError(), n);
     if (!Double.isFinite(mean)) {
       // Finite values whose sum overflows, as numpy's does; m2() gives numpy's infinity.
       widen(values, 0, n);
-      merge(n, chunk.sum(), 0, Double.NaN, min, max);
+      merge(n, chunk.sum(), 0, Double.NaN, min, max, 0);
       return;
     }
     double squares = chunk.squares();
@@ -155,7 +191,7 @@ public final class StreamingStats implements Serializable {
       deviation = deviationSum(chunk, n, mean);
       chunkM2 = squares - deviation * deviation / n;
     }
-    merge(n, chunk.sum(), chunk.sumError(), Math.max(0, chunkM2), min, max);
+    merge(n, chunk.sum(), chunk.sumError(), Math.max(0, chunkM2), min, max, chunk.bound());
   }
 
   /**
@@ -185,12 +221,15 @@ public final class StreamingStats implements Serializable {
       drifting = count > 0; // the first chunk's centre was only a guess
       return false;
     }
-    merge(n, chunk.sum(), chunk.sumError(), chunkM2, min, max);
+    merge(n, chunk.sum(), chunk.sumError(), chunkM2, min, max, chunk.bound());
     return true;
   }
 
-  /** A chunk's compensated sum, and the sum of its squared deviations from a centre (or NaN). */
-  private record Chunk(double sum, double sumError, double squares) {}
+  /**
+   * A chunk's compensated sum, the sum of its squared deviations from a centre (or NaN), and how
+   * far the exact sum can be from {@code sum + sumError}.
+   */
+  private record Chunk(double sum, double sumError, double squares, double bound) {}
 
   /** A power of two above {@code largest}. */
   private static double bound(double largest) {
@@ -264,9 +303,16 @@ public final class StreamingStats implements Serializable {
     double ab = a + b;
     double cd = c + d;
     double sum = ab + cd;
-    double error = e0 + e1 + twoSumError(a, b, ab) + twoSumError(c, d, cd)
-        + twoSumError(ab, cd, sum);
-    return new Chunk(sum, error, q0 + q1);
+    double abError = twoSumError(a, b, ab);
+    double cdError = twoSumError(c, d, cd);
+    double sumError = twoSumError(ab, cd, sum);
+    double error = e0 + e1 + abError + cdError + sumError;
+    // Each low part is at most half an ulp of the offset; adding them up rounds, in the pairs,
+    // the two running sums (up to n/4 pairs of ulps each), the tail and the last four additions.
+    double bound = ((n + 8.0) * (n + 8) / 16 + 4.0 * n) * Math.scalb(Math.ulp(offset), -53)
+        + Math.scalb(Math.abs(e0) + Math.abs(e1) + Math.abs(abError) + Math.abs(cdError)
+            + Math.abs(sumError), -51);
+    return new Chunk(sum, error, q0 + q1, bound);
   }
 
   /**
@@ -275,13 +321,35 @@ public final class StreamingStats implements Serializable {
    * that the one pass cannot vouch for its sum. Where the sum overflows, numpy's running sum.
    */
   private static Chunk exactSum(double[] values, int n) {
-    double[] partials = new double[8];
-    int size = 0;
+    ExactSum exact = new ExactSum();
     for (int i = 0; i < n; i++) {
-      double x = values[i];
+      if (!exact.add(values[i])) {
+        double plain = 0;
+        for (int k = 0; k < n; k++) {
+          plain += values[k];
+        }
+        return new Chunk(plain, 0, Double.NaN, 0);
+      }
+    }
+    return exact.rounded();
+  }
+
+  /**
+   * An exact sum of doubles, as Python's {@code math.fsum} keeps it: Shewchuk's non-overlapping
+   * partials, of increasing magnitude; slow, and only for the values the one pass cannot vouch
+   * for.
+   */
+  private static final class ExactSum implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private double[] partials = new double[8];
+    private int size;
+
+    /** Adds {@code x} exactly; false where the sum leaves the finite numbers. */
+    boolean add(double x) {
+      double[] p = partials;
       int kept = 0;
       for (int j = 0; j < size; j++) {
-        double y = partials[j];
+        double y = p[j];
         if (Math.abs(x) < Math.abs(y)) {
           double swap = x;
           x = y;
@@ -290,31 +358,63 @@ public final class StreamingStats implements Serializable {
         double high = x + y;
         double low = y - (high - x);
         if (low != 0) {
-          partials[kept++] = low;
+          p[kept++] = low;
         }
         x = high;
       }
       if (!Double.isFinite(x)) {
-        double plain = 0;
-        for (int k = 0; k < n; k++) {
-          plain += values[k];
-        }
-        return new Chunk(plain, 0, Double.NaN);
+        return false;
       }
-      if (kept == partials.length) {
-        partials = Arrays.copyOf(partials, 2 * kept);
+      if (kept == p.length) {
+        partials = p = Arrays.copyOf(p, 2 * kept);
       }
-      partials[kept++] = x;
+      p[kept++] = x;
       size = kept;
+      return true;
     }
-    double sum = 0;
-    double error = 0;
-    for (int j = 0; j < size; j++) {
-      double next = sum + partials[j];
-      error += twoSumError(sum, partials[j], next);
-      sum = next;
+
+    /** The pair nearest the sum, with the bound of its error. */
+    Chunk rounded() {
+      double sum = 0;
+      double error = 0;
+      double errors = 0;
+      for (int j = 0; j < size; j++) {
+        double next = sum + partials[j];
+        double e = twoSumError(sum, partials[j], next);
+        error += e;
+        errors += Math.abs(e);
+        sum = next;
+      }
+      return new Chunk(sum, error, Double.NaN, size * Math.scalb(errors, -52));
     }
-    return new Chunk(sum, error, Double.NaN);
+  }
+
+  /**
+   * Adds the values to the exact sum, then to everything else as the compensated path does; the
+   * sum is then the exact one, rounded.
+   */
+  private void addExactly(double[] values, int n) {
+    for (int i = 0; i < n && exactSum != null; i++) {
+      addToExactSum(values[i]);
+    }
+    addCompensated(values, n);
+    takeSumFromExactSum();
+  }
+
+  /** Where the exact sum leaves the finite numbers, numpy's plain sum is the answer to give. */
+  private void addToExactSum(double x) {
+    if (!exactSum.add(x)) {
+      exactSum = null;
+    }
+  }
+
+  /** Sets the pair from the exact sum, where there is one. */
+  private void takeSumFromExactSum() {
+    if (exactSum != null && count > 0) {
+      Chunk exact = exactSum.rounded();
+      setSum(exact.sum(), exact.sumError());
+      sumBound = exact.bound() + carriedBound;
+    }
   }
 
   /** The rounding error of {@code sum = a + b}, exactly, whatever their order (Knuth). */
@@ -384,14 +484,32 @@ public final class StreamingStats implements Serializable {
     if (other.count == 0) {
       return;
     }
-    merge(other.count, other.sum, other.sumError, other.m2, other.min, other.max);
+    boolean exactly = exactSum != null;
+    merge(other.count, other.sum, other.sumError, other.m2, other.min, other.max, other.sumBound);
+    if (exactly) {
+      // The other's exact sum joins this one exactly; a pair brings its bound with it.
+      if (other.exactSum != null) {
+        for (int t = 0; t < other.exactSum.size && exactSum != null; t++) {
+          addToExactSum(other.exactSum.partials[t]);
+        }
+        carriedBound += other.carriedBound;
+      } else {
+        addToExactSum(other.sum);
+        if (exactSum != null) {
+          addToExactSum(other.sumError);
+        }
+        carriedBound += other.sumBound;
+      }
+      takeSumFromExactSum();
+    }
   }
 
   private void merge(long n, double otherSum, double otherSumError, double otherM2,
-      double otherMin, double otherMax) {
+      double otherMin, double otherMax, double otherBound) {
     if (count == 0) {
       count = n;
       setSum(otherSum, otherSumError);
+      sumBound = otherBound;
       m2 = otherM2;
       min = otherMin;
       max = otherMax;
@@ -407,7 +525,11 @@ public final class StreamingStats implements Serializable {
       double delta = (otherMean - mean) + ((Math.fma(-otherMean, n, otherSum) + otherSumError) / n
           - (Math.fma(-mean, count, sum) + sumError) / count);
       m2 += otherM2 + delta * delta * count * ((double) n / total);
-      setSum(merged, sumError + otherSumError + twoSumError(sum, otherSum, merged));
+      double mergedError = twoSumError(sum, otherSum, merged);
+      // Two roundings adding up the low parts, each at most half an ulp of what they add up to.
+      sumBound += otherBound + Math.scalb(
+          Math.abs(sumError) + Math.abs(otherSumError) + Math.abs(mergedError), -52);
+      setSum(merged, sumError + otherSumError + mergedError);
     } else {
       // inf + finite stays inf, +inf with -inf is NaN, as numpy's sum gives; m2() says the rest.
       m2 = Double.NaN;
@@ -445,6 +567,23 @@ public final class StreamingStats implements Serializable {
   public double meanLow() {
     double mean = mean();
     return Double.isFinite(mean) ? (Math.fma(-mean, count, sum) + sumError) / count : 0;
+  }
+
+  /**
+   * Whether {@link #mean()} is within an ulp or two of the exactly rounded mean of the values:
+   * its sum's bound is below an eighth of an ulp of the sum, or the sum is exact, or not finite
+   * (an infinity or a NaN is numpy's answer, however summed). Where it is not, the values' sum
+   * cancelled beyond what the compensated sum vouches for (their chunks' sums cancel each other,
+   * say), and a partial made by {@link #exact()} should take them again.
+   */
+  public boolean sumVouchedFor() {
+    return count == 0 || !Double.isFinite(sum) || (exactSum != null && carriedBound == 0)
+        || sumBound <= Math.scalb(Math.ulp(sum), -3);
+  }
+
+  /** Whether this partial keeps the exact sum of its values ({@link #exact()}). */
+  public boolean hasExactSum() {
+    return exactSum != null;
   }
 
   /** Sum of squared deviations from the mean, with numpy's infinities and NaN. */

@@ -29,8 +29,13 @@ public record FileSplits(String path, long fileLength, String descr, String shap
   /** More would be more tasks than any cluster schedules well; a split then grows instead. */
   static final long MAX_SPLITS = 1 << 20;
 
-  /** One split of a file: what a split task is given. */
-  public record Split(FileSplits file, int index) implements Serializable {
+  /**
+   * One split of a file: what a split task is given.
+   *
+   * @param exactSums whether its part keeps the exact sum of its values ({@link
+   *     StreamingStats#exact()}): for a file whose splits' sums could not be vouched for
+   */
+  public record Split(FileSplits file, int index, boolean exactSums) implements Serializable {
     public long offset() {
       return file.dataOffset + index * file.splitBytes;
     }
@@ -70,11 +75,43 @@ public record FileSplits(String path, long fileLength, String descr, String shap
   }
 
   public List<Split> splits() {
+    return splits(false);
+  }
+
+  /** The splits, read again with exact sums: see {@link #sumsVouchedFor}. */
+  public List<Split> splitsWithExactSums() {
+    return splits(true);
+  }
+
+  private List<Split> splits(boolean exactSums) {
     List<Split> splits = new ArrayList<>(count());
     for (int i = 0; i < count(); i++) {
-      splits.add(new Split(this, i));
+      splits.add(new Split(this, i, exactSums));
     }
     return splits;
+  }
+
+  /**
+   * Whether the merged parts' mean is within an ulp or two of the exact one: false where the
+   * splits' own sums cancel each other beyond what their bounds vouch for (a +1e20 at the end of
+   * one split, its -1e20 at the start of the next), and the splits are to be read again with
+   * exact sums. A failed split has nothing to vouch for.
+   */
+  public boolean sumsVouchedFor(List<Part> parts) {
+    StreamingStats stats = new StreamingStats();
+    for (Part part : inOrder(parts)) {
+      if (part.error() != null) {
+        return true;
+      }
+      stats.merge(part.stats());
+    }
+    return stats.sumVouchedFor();
+  }
+
+  private static List<Part> inOrder(List<Part> parts) {
+    List<Part> ordered = new ArrayList<>(parts);
+    ordered.sort(Comparator.comparingInt(Part::index));
+    return ordered;
   }
 
   /**
@@ -83,8 +120,7 @@ public record FileSplits(String path, long fileLength, String descr, String shap
    * failed makes the row an error with its reason, the first split's that failed.
    */
   public FileSummary merge(List<Part> parts) {
-    List<Part> ordered = new ArrayList<>(parts);
-    ordered.sort(Comparator.comparingInt(Part::index));
+    List<Part> ordered = inOrder(parts);
     double seconds = headerSeconds;
     for (Part part : ordered) {
       seconds += part.seconds();
@@ -95,10 +131,14 @@ public record FileSplits(String path, long fileLength, String descr, String shap
             .map(Part::index).toList() + ", expected each of 0 to " + (count() - 1) + " once");
       }
     }
-    StreamingStats stats = new StreamingStats();
+    StreamingStats stats = null;
     for (Part part : ordered) {
       if (part.error() != null) {
         return FileSummary.error(path, part.error(), fileLength, seconds);
+      }
+      if (stats == null) {
+        // Parts with exact sums merge into a partial that keeps them exact.
+        stats = part.stats().hasExactSum() ? StreamingStats.exact() : new StreamingStats();
       }
       stats.merge(part.stats());
     }

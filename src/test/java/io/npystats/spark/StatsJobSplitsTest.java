@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.npystats.testing.FileStatsRows;
 import io.npystats.testing.Fixtures;
 import io.npystats.testing.SharedSpark;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,48 +73,20 @@ class StatsJobSplitsTest {
   }
 
   /**
-   * As {@link #assertSameRow}, but for a fixture whose values cancel across parts: the mean as
-   * close as the kernel documents for any cut into parts, 2^-63 of the parts' sums' magnitudes
-   * (here {@code partBytes} each, and the whole read's own chunks) over the count, on top of
-   * numpy's 1e-12.
+   * As {@link #assertSameRow}, and both means within 2 ulps of the exactly rounded one, however
+   * the values cancel across splits (the splits' sums are taken again exactly where the
+   * compensated ones cannot vouch for the mean).
    */
-  private static void assertSameFixtureRow(String file, Row split, Row whole, long partBytes)
-      throws IOException {
-    if (!"ok".equals(split.getAs("status")) || !isFloat64(split.getAs("dtype"))) {
-      assertSameRow(file, split, whole);
-      return;
-    }
-    double[] values = Fixtures.values(file);
-    double partSums = sumOfPartSums(values, (int) (partBytes / Double.BYTES))
-        + sumOfPartSums(values, 16_384);
-    double allowed = 1e-12 * Math.max(1.0, Math.abs(whole.<Double>getAs("mean")))
-        + Math.scalb(partSums, -63) / Math.max(1, values.length);
-    for (String column : List.of("status", "error", "dtype", "shape", "n", "bytes", "min", "max")) {
-      assertThat((Object) split.getAs(column)).as(file + " " + column).isEqualTo(whole.getAs(column));
-    }
-    if (Double.isFinite(whole.<Double>getAs("mean"))) {
-      assertThat(Math.abs(split.<Double>getAs("mean") - whole.<Double>getAs("mean")))
-          .as(file + " mean").isLessThanOrEqualTo(allowed);
-    } else {
-      assertClose(file + " mean", split.<Double>getAs("mean"), whole.<Double>getAs("mean"));
-    }
-    assertClose(file + " std", split.<Double>getAs("std"), whole.<Double>getAs("std"));
-  }
-
-  private static boolean isFloat64(String dtype) {
-    return dtype != null && dtype.endsWith("f8");
-  }
-
-  private static double sumOfPartSums(double[] values, int part) {
-    double total = 0;
-    for (int from = 0; from < values.length; from += part) {
-      double sum = 0;
-      for (int i = from; i < Math.min(values.length, from + part); i++) {
-        sum += values[i];
+  private static void assertSameFixtureRow(Fixtures.Expected e, Row split, Row whole) {
+    assertSameRow(e.file(), split, whole);
+    if ("ok".equals(split.getAs("status")) && Double.isFinite(e.mean())) {
+      for (Row row : List.of(split, whole)) {
+        double mean = row.<Double>getAs("mean");
+        assertThat(Math.abs(mean - e.mean()))
+            .as("%s mean %s, exact %s", e.file(), mean, e.mean())
+            .isLessThanOrEqualTo(2 * Math.ulp(e.mean()));
       }
-      total += Math.abs(sum);
     }
-    return total;
   }
 
   @Test
@@ -128,7 +99,7 @@ class StatsJobSplitsTest {
     assertThat(split.keySet()).isEqualTo(whole.keySet());
     long expectedTasks = 0;
     for (Fixtures.Expected e : Fixtures.manifest()) {
-      assertSameFixtureRow(e.file(), split.get(e.file()), whole.get(e.file()), 4096);
+      assertSameFixtureRow(e, split.get(e.file()), whole.get(e.file()));
       if (!e.refuse()) {
         long data = e.n() * Integer.parseInt(e.dtype().substring(2));
         expectedTasks += data > 4096 ? (data + 4095) / 4096 : 0;

@@ -37,6 +37,62 @@ class StreamingStatsTest {
   }
 
   @Test
+  void standardNormalSamplesAreVouchedForWithoutExactSums() {
+    // What generate writes: a file read again for its sum would cost a second read. Of 20,000
+    // such files one needed it (docs/performance.md); these 200 need none.
+    SplittableRandom random = new SplittableRandom(5);
+    double[] values = new double[100_000];
+    for (int file = 0; file < 200; file++) {
+      for (int i = 0; i < values.length; i++) {
+        values[i] = random.nextGaussian();
+      }
+      StreamingStats stats = new StreamingStats();
+      for (int at = 0; at < values.length; at += 16_384) {
+        double[] chunk = Arrays.copyOfRange(values, at, Math.min(values.length, at + 16_384));
+        stats.add(chunk, chunk.length);
+      }
+      assertThat(stats.sumVouchedFor()).as("file %d, mean %s", file, stats.mean()).isTrue();
+    }
+  }
+
+  @Test
+  void chunksWhoseSumsCancelAreNotVouchedForAndExactPartialsGetTheMean() {
+    // Each chunk's sum is near 1e20 or -1e20; the whole sum is 3 x 1000 halves.
+    double[] first = new double[1001];
+    double[] second = new double[1001];
+    Arrays.fill(first, 0.5);
+    Arrays.fill(second, 0.5);
+    first[1000] = 1e20;
+    second[0] = -1e20;
+    StreamingStats plain = new StreamingStats();
+    StreamingStats exact = StreamingStats.exact();
+    for (StreamingStats s : new StreamingStats[] {plain, exact}) {
+      s.add(first, first.length);
+      s.add(second, second.length);
+      StreamingStats third = new StreamingStats();
+      third.add(first, 1000); // a pair merged in, vouched for on its own
+      s.merge(third);
+    }
+    double mean = 1500.0 / 3002; // the exact sum, 1000 + 500, over the count
+    assertThat(exact.sumVouchedFor()).isTrue();
+    assertThat(exact.hasExactSum()).isTrue();
+    assertThat(Math.abs(exact.mean() - mean)).isLessThanOrEqualTo(2 * Math.ulp(mean));
+    assertThat(plain.sumVouchedFor()).as("compensated mean %s", plain.mean()).isFalse();
+    // Two exact partials merge exactly.
+    StreamingStats left = StreamingStats.exact();
+    StreamingStats right = StreamingStats.exact();
+    left.add(first, first.length);
+    right.add(second, second.length);
+    left.merge(right);
+    assertThat(left.mean()).isEqualTo(1000.0 / 2002);
+    // An infinity leaves numpy's answer, as in the compensated path.
+    StreamingStats infinite = StreamingStats.exact();
+    infinite.add(new double[] {1, Double.POSITIVE_INFINITY, 2}, 3);
+    assertThat(infinite.mean()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(infinite.std()).isNaN();
+  }
+
+  @Test
   void agreesWithExactArithmeticWhereSumOfSquaresFails() {
     double[] values = normal(100_000, 1e9, 1.0, 7);
     StreamingStats stats = new StreamingStats();

@@ -28,7 +28,33 @@ class FileSplitsTest {
     for (FileSplits.Split split : first.splits().splits()) {
       parts.add(task.apply(split));
     }
+    if (!first.splits().sumsVouchedFor(parts)) {
+      parts.clear();
+      for (FileSplits.Split split : first.splits().splitsWithExactSums()) {
+        parts.add(task.apply(split));
+      }
+    }
     return first.splits().merge(parts);
+  }
+
+  @Test
+  void splitsWhoseSumsCancelEachOtherAreReadAgainWithExactSums() throws Exception {
+    Expected cancel = Fixtures.manifest().stream()
+        .filter(e -> e.file().equals("cancel_alternating.npy")).findFirst().orElseThrow();
+    String path = Fixtures.dir().resolve(cancel.file()).toString();
+    int readAgain = 0;
+    for (long splitBytes : new long[] {64, 4096, 8000, 32 * 1024, 128 * 1024, 300_000}) {
+      SummarizeFile.FirstRead first = task.first(path, splitBytes);
+      List<FileSplits.Part> parts = new ArrayList<>();
+      first.splits().splits().forEach(split -> parts.add(task.apply(split)));
+      readAgain += first.splits().sumsVouchedFor(parts) ? 0 : 1;
+
+      double mean = readInSplits(path, splitBytes).mean();
+      assertThat(Math.abs(mean - cancel.exactMean()))
+          .as("splits of %d bytes: mean %s, exact %s", splitBytes, mean, cancel.exactMean())
+          .isLessThanOrEqualTo(2 * Math.ulp(cancel.exactMean()));
+    }
+    assertThat(readAgain).as("cuts whose splits were read again").isPositive();
   }
 
   @Test

@@ -37,6 +37,21 @@ class SummarizeFileTest {
   }
 
   @Test
+  void aFileWhoseChunksSumsCancelEachOtherStillGetsTheExactlyRoundedMean() {
+    Fixtures.Expected cancel = Fixtures.manifest().stream()
+        .filter(e -> e.file().equals("cancel_alternating.npy")).findFirst().orElseThrow();
+    String path = Fixtures.dir().resolve(cancel.file()).toString();
+    for (int chunkValues : new int[] {1000, 4096, 16_384, 1 << 17}) {
+      FileSummary s = new SummarizeFile(new Configuration(), chunkValues * 8).apply(path);
+      assertThat(Math.abs(s.mean() - cancel.exactMean()))
+          .as("chunks of %d: mean %s, exact %s", chunkValues, s.mean(), cancel.exactMean())
+          .isLessThanOrEqualTo(2 * Math.ulp(cancel.exactMean()));
+      assertThat(Math.abs(s.std() - cancel.exactStd())).isLessThanOrEqualTo(1e-12 * s.std());
+      assertThat(s.n()).isEqualTo(cancel.n());
+    }
+  }
+
+  @Test
   void whatCannotBeReadIsAnErrorRowWithTheReason(@TempDir Path dir) {
     FileSummary missing = task.apply(dir.resolve("gone.npy").toString());
     assertThat(missing.status()).isEqualTo(FileSummary.ERROR);
