@@ -11,6 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,6 +37,17 @@ final class RunsCommand implements Callable<Integer> {
     return Main.USAGE;
   }
 
+  /** The warehouse both subcommands work on: declared once, so that they read alike. */
+  static final class WarehouseOption {
+    @Option(names = "--warehouse", paramLabel = "DIR",
+        description = "The tables (default: ${sys:npystats.warehouse}).")
+    String given;
+
+    String warehouse() {
+      return given != null ? given : Defaults.warehouse();
+    }
+  }
+
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
@@ -49,12 +61,11 @@ final class RunsCommand implements Callable<Integer> {
   static final class ListRuns implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--warehouse", paramLabel = "DIR", description = "The tables (default: data/warehouse).")
-    String warehouse;
+    @Mixin WarehouseOption warehouse = new WarehouseOption();
 
     @Override
     public Integer call() throws Exception {
-      String tables = warehouse != null ? warehouse : Defaults.warehouse();
+      String tables = warehouse.warehouse();
       try (SparkSessions.Handle session = SparkSessions.open("npystats runs")) {
         SparkSession spark = session.spark();
         List<String> names = Tables.register(spark, tables);
@@ -95,8 +106,7 @@ final class RunsCommand implements Callable<Integer> {
   static final class DeleteRun implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--warehouse", paramLabel = "DIR", description = "The tables (default: data/warehouse).")
-    String warehouse;
+    @Mixin WarehouseOption warehouse = new WarehouseOption();
 
     @Parameters(paramLabel = "ID", description = "The run id, as runs list shows it.")
     String runId;
@@ -104,7 +114,7 @@ final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Checks.runId(spec, "ID", runId);
-      String tables = warehouse != null ? warehouse : Defaults.warehouse();
+      String tables = warehouse.warehouse();
       PrintWriter out = spec.commandLine().getOut();
       try (SparkSessions.Handle session = SparkSessions.open("npystats runs");
           Warehouse w = Warehouse.forWriting(tables, session.spark().sparkContext().hadoopConfiguration())) {

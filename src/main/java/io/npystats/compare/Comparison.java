@@ -24,7 +24,6 @@ import io.npystats.task.FileSummary;
 import io.npystats.task.GeneratedFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * The {@code compare} run: every engine at every worker count on the same files, each checked
@@ -92,8 +89,7 @@ public final class Comparison {
     }
 
     Machine machine = Machine.current();
-    List<BenchmarkRow> rows = Benchmarks.rows(settings.runId(), startedAt, description, machine,
-        measured);
+    List<BenchmarkRow> rows = Benchmarks.rows(startedAt, description, machine, measured);
     String agreement = "Every engine gave the same results as " + SequentialEngine.NAME
         + " for every file, bit for bit" + (settings.phases().contains(Phase.GENERATE)
             ? " (statistics: n, mean, std, min, max, m2, status; generated files: length and"
@@ -258,17 +254,9 @@ public final class Comparison {
   }
 
   private void writeTable(List<BenchmarkRow> rows) {
-    List<Row> out = new ArrayList<>(rows.size());
-    for (BenchmarkRow r : rows) {
-      Machine m = r.machine();
-      out.add(RowFactory.create(r.runId(), Timestamp.from(r.startedAt()), r.phase(), r.engine(),
-          r.workers(), r.repeat(), r.warmup(), r.files(), r.failed(), r.bytes(), r.wallSeconds(),
-          r.startupSeconds(), r.workSeconds(), r.filesPerSecond(), r.megabytesPerSecond(),
-          r.speedup(), r.efficiency(), r.cpuSeconds(), r.detail(), r.input(), m.cores(),
-          m.memoryBytes(), m.javaVersion(), m.os()));
-    }
     try (SparkSessions.Handle session = SparkSessions.open("npystats compare")) {
-      BenchmarkTable.write(session.spark(), settings.warehouse(), out);
+      BenchmarkTable.write(session.spark(), settings.warehouse(), settings.runId(),
+          BenchmarkRow.COLUMNS, rows);
     }
   }
 }

@@ -235,6 +235,7 @@ final class ChildProtocol {
   private static Object parse(Column<?> column, String field) throws ProtocolException {
     return switch (column.type()) {
       case TEXT -> unescapeNullable(field);
+      case INT -> parseInt(field, column.name());
       case LONG -> parseLong(field, column.name());
       case DOUBLE -> parseDouble(field, column.name());
       case BOOLEAN -> parseBoolean(field, column.name());
@@ -333,6 +334,14 @@ final class ChildProtocol {
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
       throw new ProtocolException(what + " is not an integer: '" + shorten(s) + "'");
+    }
+  }
+
+  private static int parseInt(String s, String what) throws ProtocolException {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new ProtocolException(what + " is not an integer of 32 bits: '" + shorten(s) + "'");
     }
   }
 

@@ -2,6 +2,7 @@ package io.npystats.report;
 
 import io.npystats.engine.EngineRun;
 import io.npystats.engine.SequentialEngine;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +22,8 @@ public final class Benchmarks {
    * One row per run. Speedup and efficiency are against the median work time of the sequential
    * engine's measured runs of the same phase and number of files (NaN where there is none).
    */
-  public static List<BenchmarkRow> rows(String runId, Instant startedAt, String input,
-      Machine machine, List<Measured> runs) {
+  public static List<BenchmarkRow> rows(Instant startedAt, String input, Machine machine,
+      List<Measured> runs) {
     Map<String, Double> baseline = new LinkedHashMap<>();
     for (Measured m : runs) {
       String key = baselineKey(m.run());
@@ -36,7 +37,7 @@ public final class Benchmarks {
       EngineRun<?> r = m.run();
       double work = Math.max(r.workSeconds(), 1e-9);
       double speedup = baseline.getOrDefault(baselineKey(r), Double.NaN) / work;
-      rows.add(new BenchmarkRow(runId, startedAt, r.phase().label(), r.engine(), r.workers(),
+      rows.add(new BenchmarkRow(Timestamp.from(startedAt), r.phase().label(), r.engine(), r.workers(),
           m.repeat(), r.files(), r.failed(), r.bytes(), r.wallSeconds(), r.startupSeconds(),
           r.workSeconds(), r.files() / work, r.bytes() / 1e6 / work, speedup,
           speedup / Math.max(1, r.workers()), r.cpuSeconds(), r.detail(), input, machine));

@@ -4,7 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.Locale;
 
-/** The machine a benchmark ran on, as far as a JVM can tell. */
+/**
+ * The machine a benchmark ran on, as far as a JVM can tell. Its components are columns of the
+ * {@code benchmarks} table too: each needs its entry in {@link BenchmarkRow#COLUMNS}.
+ */
 public record Machine(int cores, long memoryBytes, String javaVersion, String os) {
 
   public static Machine current() {

@@ -54,7 +54,7 @@ public final class Report {
     StringBuilder md = new StringBuilder();
     md.append("# npystats compare ").append(content.runId()).append("\n\n");
     String when = content.rows().isEmpty() ? "" : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-        .format(content.rows().get(0).startedAt().atZone(ZoneOffset.UTC)) + ", ";
+        .format(content.rows().get(0).startedAt().toInstant().atZone(ZoneOffset.UTC)) + ", ";
     md.append(when).append(content.input()).append(". Machine: ").append(content.machine().describe())
         .append(".\n\n").append(content.agreement()).append("\n");
     for (String phase : phases) {

@@ -17,7 +17,7 @@ public final class TextTables {
     return List.of(r.engine(), Integer.toString(r.workers()), String.format(Locale.ROOT, "%,d", r.files()),
         fixed(r.wallSeconds(), 2), fixed(r.startupSeconds(), 2), fixed(r.workSeconds(), 2),
         s.runs() == 1 ? "-" : fixed(s.minWorkSeconds(), 3) + "-" + fixed(s.maxWorkSeconds(), 3),
-        grouped(r.filesPerSecond()), grouped(r.megabytesPerSecond()),
+        grouped(r.filesPerSecond()), grouped(r.mbPerSecond()),
         Double.isNaN(r.speedup()) ? "-" : fixed(r.speedup(), 2) + "x",
         Double.isNaN(r.efficiency()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.efficiency()),
         fixed(r.cpuSeconds(), 2));

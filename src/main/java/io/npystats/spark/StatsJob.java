@@ -1,6 +1,7 @@
 package io.npystats.spark;
 
 import io.npystats.stats.StreamingStats;
+import io.npystats.task.Clocks;
 import io.npystats.task.FileSplits;
 import io.npystats.task.FileSummary;
 import io.npystats.task.HadoopConf;
@@ -115,7 +116,7 @@ public final class StatsJob {
       // Reads every file once and caches the first reads the write then uses.
       Summaries summaries = summarize(jsc, firstReads, conf);
       RunTotals totals = summaries.totals();
-      double jobSeconds = (System.nanoTime() - start) / 1e9;
+      double jobSeconds = Clocks.secondsSince(start);
       try (Warehouse tables = Warehouse.forWriting(warehouse, hadoop)) {
         long writeStart = System.nanoTime();
         // The runs row commits the run, so it goes first from a re-run and last from every run.
@@ -124,7 +125,7 @@ public final class StatsJob {
             Tables.FILE_STATS_SCHEMA);
         jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
         Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
-        double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
+        double writeSeconds = Clocks.secondsSince(writeStart);
         Result result = new Result(runId, totals, slices, startupSeconds, jobSeconds, writeSeconds,
             warehouse, listing.duplicates(), summaries.largeFiles(), summaries.splits());
         PausePoint.reach("runs-write");

@@ -66,6 +66,7 @@ public final class Tables {
   private static DataType dataType(Column.Type type) {
     return switch (type) {
       case TEXT -> DataTypes.StringType;
+      case INT -> DataTypes.IntegerType;
       case LONG -> DataTypes.LongType;
       case DOUBLE -> DataTypes.DoubleType;
       case BOOLEAN -> DataTypes.BooleanType;

@@ -18,17 +18,20 @@ import java.util.function.Function;
  *     cost to read or write need not be the same
  * @param figure whether it is a figure of the data, which a record that has none (a refused
  *     file) leaves missing in the tables rather than showing a count of 0 or a NaN
+ * @param derived whether the record works it out from its other components rather than holding
+ *     it in a component of its own
  * @param <R> the record
  */
 public record Column<R>(String name, Type type, Function<R, ?> getter, boolean nullable,
-    boolean stored, boolean exact, boolean figure) {
+    boolean stored, boolean exact, boolean figure, boolean derived) {
 
   /**
-   * The Java type of a value: {@link String}, {@link Long}, {@link Double}, {@link Boolean},
-   * {@link Timestamp}.
+   * The Java type of a value: {@link String}, {@link Integer}, {@link Long}, {@link Double},
+   * {@link Boolean}, {@link Timestamp}.
    */
   public enum Type {
     TEXT(String.class),
+    INT(int.class),
     LONG(long.class),
     DOUBLE(double.class),
     BOOLEAN(boolean.class),
@@ -61,11 +64,20 @@ public record Column<R>(String name, Type type, Function<R, ?> getter, boolean n
     /** What reading or writing the file cost, which two runs need not agree on. */
     MEASURED,
     /** A figure of the data: missing in the tables for a record that has none. */
-    FIGURE
+    FIGURE,
+    /**
+     * Worked out by a method of the record from its other components, not a component itself: a
+     * benchmark's {@code warmup} is its {@code repeat} 0.
+     */
+    DERIVED
   }
 
   public static <R> Column<R> text(String name, Function<R, String> getter, Trait... traits) {
     return of(name, Type.TEXT, getter, traits);
+  }
+
+  public static <R> Column<R> int32(String name, Function<R, Integer> getter, Trait... traits) {
+    return of(name, Type.INT, getter, traits);
   }
 
   public static <R> Column<R> int64(String name, Function<R, Long> getter, Trait... traits) {
@@ -88,7 +100,8 @@ public record Column<R>(String name, Type type, Function<R, ?> getter, boolean n
   private static <R> Column<R> of(String name, Type type, Function<R, ?> getter, Trait... traits) {
     List<Trait> t = List.of(traits);
     return new Column<>(name, type, getter, t.contains(Trait.NULLABLE),
-        !t.contains(Trait.NOT_STORED), !t.contains(Trait.MEASURED), t.contains(Trait.FIGURE));
+        !t.contains(Trait.NOT_STORED), !t.contains(Trait.MEASURED), t.contains(Trait.FIGURE),
+        t.contains(Trait.DERIVED));
   }
 
   public Object get(R record) {

@@ -3,6 +3,8 @@ package io.npystats.task;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -12,13 +14,17 @@ import java.util.function.Predicate;
  * comparison) derives it from here, so a column is added in one place. The columns are checked
  * against the record's components when they are made: a column out of order fails at once.
  *
+ * <p>A component that is itself a record (a benchmark's machine) is spread over its own
+ * components' columns, in place. A {@link Column#derived() derived} column stands for no
+ * component and may sit anywhere.
+ *
  * @param <R> the record
  */
 public final class Columns<R> {
   private final Class<R> type;
   private final List<Column<R>> all;
   private final List<Column<R>> stored;
-  private final Constructor<R> constructor;
+  private final Shape shape;
   private final Predicate<R> hasFigures;
 
   private Columns(Class<R> type, List<Column<R>> all, Predicate<R> hasFigures) {
@@ -29,25 +35,62 @@ public final class Columns<R> {
     if (!type.isRecord()) {
       throw new IllegalArgumentException(type.getSimpleName() + " is not a record");
     }
-    RecordComponent[] components = type.getRecordComponents();
-    if (components.length != all.size()) {
-      throw new IllegalArgumentException(type.getSimpleName() + " has " + components.length
-          + " components, " + all.size() + " columns");
+    List<Column<R>> held = all.stream().filter(c -> !c.derived()).toList();
+    int leaves = leaves(type);
+    if (leaves != held.size()) {
+      throw new IllegalArgumentException(type.getSimpleName() + " has " + leaves
+          + " components, " + held.size() + " columns");
     }
-    Class<?>[] types = new Class<?>[components.length];
-    for (int i = 0; i < components.length; i++) {
-      Column<R> column = all.get(i);
-      types[i] = components[i].getType();
-      if (!components[i].getName().equals(column.componentName())
-          || types[i] != column.type().javaType()) {
-        throw new IllegalArgumentException(type.getSimpleName() + "'s component " + i + " is "
-            + types[i].getSimpleName() + " " + components[i].getName() + ", its column " + column);
+    this.shape = Shape.of(type, held.iterator());
+  }
+
+  /** How many columns {@code type}'s components take: a component that is a record, its own. */
+  private static int leaves(Class<?> type) {
+    int n = 0;
+    for (RecordComponent component : type.getRecordComponents()) {
+      n += component.getType().isRecord() ? leaves(component.getType()) : 1;
+    }
+    return n;
+  }
+
+  /**
+   * How a record is made from the values of its columns: its canonical constructor, and for
+   * each component that is a record, that record's shape (null for a component of one column).
+   */
+  private record Shape(Constructor<?> constructor, List<Shape> parts) {
+    static Shape of(Class<?> type, Iterator<? extends Column<?>> columns) {
+      RecordComponent[] components = type.getRecordComponents();
+      Class<?>[] types = new Class<?>[components.length];
+      List<Shape> parts = new ArrayList<>(components.length);
+      for (int i = 0; i < components.length; i++) {
+        types[i] = components[i].getType();
+        if (types[i].isRecord()) {
+          parts.add(of(types[i], columns));
+          continue;
+        }
+        Column<?> column = columns.next();
+        if (!components[i].getName().equals(column.componentName())
+            || types[i] != column.type().javaType()) {
+          throw new IllegalArgumentException(type.getSimpleName() + "'s component " + i + " is "
+              + types[i].getSimpleName() + " " + components[i].getName() + ", its column "
+              + column);
+        }
+        parts.add(null);
+      }
+      try {
+        return new Shape(type.getDeclaredConstructor(types), parts);
+      } catch (NoSuchMethodException e) {
+        throw new IllegalArgumentException(type.getSimpleName() + " has no canonical constructor",
+            e);
       }
     }
-    try {
-      this.constructor = type.getDeclaredConstructor(types);
-    } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException(type.getSimpleName() + " has no canonical constructor", e);
+
+    Object make(Iterator<Object> values) throws ReflectiveOperationException {
+      Object[] args = new Object[parts.size()];
+      for (int i = 0; i < args.length; i++) {
+        args[i] = parts.get(i) == null ? values.next() : parts.get(i).make(values);
+      }
+      return constructor.newInstance(args);
     }
   }
 
@@ -88,20 +131,38 @@ public final class Columns<R> {
     return all.size();
   }
 
-  /** The record of {@code values}, one per column in order, each of its column's Java type. */
+  /**
+   * The record of {@code values}, one per column in order, each of its column's Java type. A
+   * derived column's value is not given to the record but must be the one it works out.
+   */
   public R create(Object... values) {
     if (values.length != all.size()) {
       throw new IllegalArgumentException(values.length + " values for " + all.size() + " columns of "
           + type.getSimpleName());
     }
+    List<Object> held = new ArrayList<>(values.length);
+    for (int i = 0; i < values.length; i++) {
+      if (!all.get(i).derived()) {
+        held.add(values[i]);
+      }
+    }
+    R record;
     try {
-      return constructor.newInstance(values);
-    } catch (InstantiationException | IllegalAccessException e) {
-      throw new IllegalStateException("could not make a " + type.getSimpleName(), e);
+      record = type.cast(shape.make(held.iterator()));
     } catch (InvocationTargetException e) {
       throw e.getCause() instanceof RuntimeException r ? r
           : new IllegalStateException("could not make a " + type.getSimpleName(), e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("could not make a " + type.getSimpleName(), e);
     }
+    for (int i = 0; i < values.length; i++) {
+      Column<R> column = all.get(i);
+      if (column.derived() && !column.same(column.get(record), values[i])) {
+        throw new IllegalArgumentException(type.getSimpleName() + "'s " + column.name() + " is "
+            + column.get(record) + ", not " + values[i]);
+      }
+    }
+    return record;
   }
 
   /**

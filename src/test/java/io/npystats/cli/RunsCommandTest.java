@@ -3,6 +3,8 @@ package io.npystats.cli;
 import static io.npystats.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.npystats.report.BenchmarkRow;
+import io.npystats.report.Machine;
 import io.npystats.spark.BenchmarkTable;
 import io.npystats.spark.Tables;
 import io.npystats.testing.SharedSpark;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,9 +40,9 @@ class RunsCommandTest {
   }
 
   private static void compare(String warehouse, String runId) {
-    BenchmarkTable.write(spark, warehouse, List.of(RowFactory.create(runId,
-        Timestamp.valueOf("2030-01-01 00:00:00"), "stats", "sequential", 1, 1, false, 4L, 1L, 100L,
-        2.5, 0.0, 2.0, 2.0, 0.1, 1.0, 1.0, 2.0, null, files, 2, 1L << 30, "17", "Linux")));
+    BenchmarkTable.write(spark, warehouse, runId, BenchmarkRow.COLUMNS, List.of(new BenchmarkRow(
+        Timestamp.valueOf("2030-01-01 00:00:00"), "stats", "sequential", 1, 1, 4L, 1L, 100L, 2.5,
+        0.0, 2.0, 2.0, 0.1, 1.0, 1.0, 2.0, null, files, new Machine(2, 1L << 30, "17", "Linux"))));
   }
 
   @Test

@@ -3,15 +3,22 @@ package io.npystats.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.engine.Phase;
+import io.npystats.report.BenchmarkRow;
+import io.npystats.report.Machine;
+import io.npystats.spark.BenchmarkTable;
 import io.npystats.spark.Tables;
+import io.npystats.task.Column;
 import io.npystats.testing.SharedSpark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,5 +61,58 @@ class ComparisonTest {
         .orderBy("phase").collectAsList();
     assertThat(written).extracting(Row::toString)
         .containsExactly("[generate,6,true]", "[stats,6,true]");
+  }
+
+  /**
+   * The layout of benchmarks that compares already written have, and the README's queries read;
+   * a change of it is a new layout.
+   */
+  @Test
+  void theBenchmarksTableKeepsItsLayout() {
+    StructType written = new StructType()
+        .add("run_id", DataTypes.StringType, false)
+        .add("started_at", DataTypes.TimestampType, false)
+        .add("phase", DataTypes.StringType, false)
+        .add("engine", DataTypes.StringType, false)
+        .add("workers", DataTypes.IntegerType, false)
+        .add("repeat", DataTypes.IntegerType, false)
+        .add("warmup", DataTypes.BooleanType, false)
+        .add("files", DataTypes.LongType, false)
+        .add("failed", DataTypes.LongType, false)
+        .add("bytes", DataTypes.LongType, false)
+        .add("wall_seconds", DataTypes.DoubleType, false)
+        .add("startup_seconds", DataTypes.DoubleType, false)
+        .add("work_seconds", DataTypes.DoubleType, false)
+        .add("files_per_second", DataTypes.DoubleType, false)
+        .add("mb_per_second", DataTypes.DoubleType, false)
+        .add("speedup", DataTypes.DoubleType, false)
+        .add("efficiency", DataTypes.DoubleType, false)
+        .add("cpu_seconds", DataTypes.DoubleType, false)
+        .add("detail", DataTypes.StringType, true)
+        .add("input", DataTypes.StringType, false)
+        .add("cores", DataTypes.IntegerType, false)
+        .add("memory_bytes", DataTypes.LongType, false)
+        .add("java_version", DataTypes.StringType, false)
+        .add("os", DataTypes.StringType, false);
+    assertThat(BenchmarkTable.schema(BenchmarkRow.COLUMNS)).isEqualTo(written);
+  }
+
+  /** A warm-up row written and read back by Spark: every value under its own column. */
+  @Test
+  void aBenchmarkRowReadsBackColumnByColumn() {
+    String warehouse = tmp.resolve("one-row").toString();
+    BenchmarkRow row = new BenchmarkRow(Timestamp.valueOf("2030-01-02 03:04:05"), "generate",
+        "processes", 4, 0, 12, 0, 9600, 1.5, 0.5, 1.0, 12.0, 0.0096, 2.0, 0.5, 4.5, null, "/in",
+        new Machine(8, 32L << 30, "21.0.2", "Linux aarch64"));
+    BenchmarkTable.write(SharedSpark.spark(), warehouse, "one", BenchmarkRow.COLUMNS,
+        List.of(row));
+
+    Row back = SharedSpark.spark().read().parquet(Tables.path(warehouse, Tables.BENCHMARKS))
+        .first();
+    assertThat((String) back.getAs("run_id")).isEqualTo("one");
+    assertThat((Boolean) back.getAs("warmup")).isTrue();
+    for (Column<BenchmarkRow> column : BenchmarkRow.COLUMNS.stored()) {
+      assertThat((Object) back.getAs(column.name())).as(column.name()).isEqualTo(column.get(row));
+    }
   }
 }

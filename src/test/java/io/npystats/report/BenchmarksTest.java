@@ -12,7 +12,7 @@ class BenchmarksTest {
   static final Machine MACHINE = new Machine(2, 8L << 30, "17.0.15", "Linux amd64");
 
   static List<BenchmarkRow> rows() {
-    return Benchmarks.rows("r1", Instant.parse("2026-11-25T21:00:00Z"), "1,000 files", MACHINE, List.of(
+    return Benchmarks.rows(Instant.parse("2026-11-25T21:00:00Z"), "1,000 files", MACHINE, List.of(
         new Benchmarks.Measured(run("sequential", 1, 0, 9.0, 1000), 0),
         new Benchmarks.Measured(run("sequential", 1, 0, 4.0, 1000), 1),
         new Benchmarks.Measured(run("sequential", 1, 0, 2.0, 1000), 2),
@@ -32,7 +32,7 @@ class BenchmarksTest {
     assertThat(fastest.speedup()).isCloseTo(3.0, within(1e-12));
     assertThat(fastest.efficiency()).isCloseTo(1.5, within(1e-12));
     assertThat(fastest.filesPerSecond()).isCloseTo(1000.0, within(1e-9));
-    assertThat(fastest.megabytesPerSecond()).isCloseTo(800.0, within(1e-9));
+    assertThat(fastest.mbPerSecond()).isCloseTo(800.0, within(1e-9));
     assertThat(fastest.wallSeconds()).isCloseTo(1.01, within(1e-12));
     assertThat(fastest.machine()).isEqualTo(MACHINE);
   }
@@ -61,7 +61,7 @@ class BenchmarksTest {
 
   @Test
   void aSweepShowsOneRowPerSizeWithItsOwnBaseline() {
-    List<BenchmarkRow> rows = Benchmarks.rows("r1", Instant.parse("2026-11-25T21:00:00Z"), "sweep",
+    List<BenchmarkRow> rows = Benchmarks.rows(Instant.parse("2026-11-25T21:00:00Z"), "sweep",
         MACHINE, List.of(
             new Benchmarks.Measured(run("sequential", 1, 0, 0.2, 100), 1),
             new Benchmarks.Measured(run("sequential", 1, 0, 2.0, 1000), 1),

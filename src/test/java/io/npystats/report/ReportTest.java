@@ -31,7 +31,7 @@ class ReportTest {
   @TempDir Path tmp;
 
   static List<BenchmarkRow> rows() {
-    return Benchmarks.rows("r2", Instant.parse("2026-11-25T21:00:00Z"), "2,000 files (1,600.3 MB) in data/bench",
+    return Benchmarks.rows(Instant.parse("2026-11-25T21:00:00Z"), "2,000 files (1,600.3 MB) in data/bench",
         BenchmarksTest.MACHINE, List.of(
             new Benchmarks.Measured(run("sequential", 1, 0, 1.0, 2000), 1),
             new Benchmarks.Measured(run("threads", 1, 0, 1.0, 2000), 1),
@@ -131,7 +131,7 @@ class ReportTest {
 
   @Test
   void theBarsSpanTheFastestAndTheSlowestRepeat() {
-    List<BenchmarkRow> rows = Benchmarks.rows("b", Instant.parse("2026-11-25T21:00:00Z"), "bars",
+    List<BenchmarkRow> rows = Benchmarks.rows(Instant.parse("2026-11-25T21:00:00Z"), "bars",
         BenchmarksTest.MACHINE, List.of(new Benchmarks.Measured(run("threads", 1, 0.01, 2.0, 1000), 1),
             new Benchmarks.Measured(run("threads", 2, 0.01, 1.5, 1000), 1),
             new Benchmarks.Measured(run("threads", 2, 0.01, 2.0, 1000), 2),
@@ -151,7 +151,7 @@ class ReportTest {
   }
 
   static List<BenchmarkRow> sweep() {
-    return Benchmarks.rows("s1", Instant.parse("2026-11-25T21:00:00Z"), "sweep", BenchmarksTest.MACHINE,
+    return Benchmarks.rows(Instant.parse("2026-11-25T21:00:00Z"), "sweep", BenchmarksTest.MACHINE,
         List.of(new Benchmarks.Measured(run("sequential", 1, 0, 0.02, 100), 1),
             new Benchmarks.Measured(run("sequential", 1, 0, 0.2, 1000), 1),
             new Benchmarks.Measured(run("threads", 1, 0.001, 0.02, 100), 1),
@@ -190,7 +190,7 @@ class ReportTest {
   /** 1,000 or 100,000 files: threads start at once, Spark takes 3 s and then works twice as fast. */
   static List<BenchmarkRow> race(int files, double threadsWork) {
     double scale = files / 1000.0;
-    return Benchmarks.rows("race", Instant.parse("2026-11-25T21:00:00Z"), "race", BenchmarksTest.MACHINE,
+    return Benchmarks.rows(Instant.parse("2026-11-25T21:00:00Z"), "race", BenchmarksTest.MACHINE,
         List.of(new Benchmarks.Measured(run("sequential", 1, 0, 0.2 * scale, files), 1),
             new Benchmarks.Measured(run("threads", 2, 0.001, threadsWork * scale, files), 1),
             new Benchmarks.Measured(run("spark", 1, 2.5, 0.2 * scale, files), 1),
@@ -239,7 +239,7 @@ class ReportTest {
 
   @Test
   void aFirstSessionMuchSlowerToStartThanTheNextIsPointedOut() throws Exception {
-    List<BenchmarkRow> rows = Benchmarks.rows("s", Instant.parse("2026-11-25T21:00:00Z"), "s",
+    List<BenchmarkRow> rows = Benchmarks.rows(Instant.parse("2026-11-25T21:00:00Z"), "s",
         BenchmarksTest.MACHINE, List.of(new Benchmarks.Measured(run("sequential", 1, 0, 0.4, 2000), 1),
             new Benchmarks.Measured(run("spark", 1, 4.73, 0.23, 2000), 1),
             new Benchmarks.Measured(run("spark", 2, 0.35, 0.4, 2000), 1)));

@@ -1,5 +1,6 @@
 package io.npystats.task;
 
+import static io.npystats.task.Column.Trait.DERIVED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,22 @@ import java.sql.Timestamp;
 import org.junit.jupiter.api.Test;
 
 class ColumnsTest {
+  record Part(int cores, String os) {}
+
+  /** A record with one held in a component, and a value it works out. */
+  record Whole(String name, Part part, long n) {
+    boolean big() {
+      return n > 10;
+    }
+  }
+
+  static final Columns<Whole> WHOLE = Columns.of(Whole.class,
+      Column.text("name", Whole::name),
+      Column.int32("cores", w -> w.part().cores()),
+      Column.text("os", w -> w.part().os()),
+      Column.bool("big", Whole::big, DERIVED),
+      Column.int64("n", Whole::n));
+
   @Test
   void everyColumnReadsTheComponentOfItsName() throws Exception {
     eachColumnReadsItsComponent(FileSummary.COLUMNS, FileSummary.class);
@@ -27,6 +44,7 @@ class ColumnsTest {
       for (int i = 0; i < values.length; i++) {
         values[i] = switch (columns.all().get(i).type()) {
           case TEXT -> "text " + i;
+          case INT -> 100 + i;
           case LONG -> 1000L + i;
           case DOUBLE -> i + 0.25;
           case BOOLEAN -> i == k;
@@ -80,5 +98,33 @@ class ColumnsTest {
         .isEqualTo("mean_low -0.0, expected 0.0");
     assertThat(FileSummary.COLUMNS.firstDifference(a, nan))
         .isEqualTo("status 'error', expected 'ok'");
+  }
+
+  @Test
+  void aRecordInAComponentIsSpreadOverItsColumnsAndADerivedValueIsWorkedOut() {
+    Whole whole = new Whole("w", new Part(4, "Linux"), 12);
+    assertThat(WHOLE.all()).extracting(c -> c.get(whole)).containsExactly("w", 4, "Linux", true,
+        12L);
+    assertThat(WHOLE.create("w", 4, "Linux", true, 12L)).isEqualTo(whole);
+    assertThatThrownBy(() -> WHOLE.create("w", 4, "Linux", true, 3L))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Whole's big is false, not true");
+  }
+
+  @Test
+  void theColumnsOfARecordInAComponentAreCheckedAgainstItsComponents() {
+    assertThatThrownBy(() -> Columns.of(Whole.class,
+        Column.text("name", Whole::name),
+        Column.text("os", w -> w.part().os()),
+        Column.int32("cores", w -> w.part().cores()),
+        Column.int64("n", Whole::n)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Part's component 0 is int cores, its column os text");
+    assertThatThrownBy(() -> Columns.of(Whole.class,
+        Column.text("name", Whole::name),
+        Column.bool("big", Whole::big, DERIVED),
+        Column.int64("n", Whole::n)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Whole has 4 components, 2 columns");
   }
 }
