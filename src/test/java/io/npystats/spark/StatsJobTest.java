@@ -43,6 +43,15 @@ class StatsJobTest {
   }
 
   @Test
+  void manyFilesTakeAtMostEightTasksACoreByDefault() {
+    assertThat(StatsJob.defaultPartitions(100_000, 2)).isEqualTo(16);
+    assertThat(StatsJob.defaultPartitions(10_000, 2)).isEqualTo(16);
+    assertThat(StatsJob.defaultPartitions(3_000, 2)).isEqualTo(6);
+    assertThat(StatsJob.defaultPartitions(10, 2)).isEqualTo(4);
+    assertThat(StatsJob.defaultPartitions(1_000_000, 100)).isEqualTo(800);
+  }
+
+  @Test
   void everyNumpyFixtureGetsNumpysAnswerOrARefusal() throws IOException {
     String warehouse = tmp.resolve("fixtures-warehouse").toString();
     StatsJob.Result r = StatsJob.run(spark, Fixtures.dir() + "/*.npy", warehouse, "fixtures", 3, 0);
