@@ -156,9 +156,11 @@ public final class StatsJob {
    * The files of one partition, with the statuses the listing gave beside them. A task's payload:
    * its paths travel as one text and where each ends, which Java's serialization writes in one go,
    * where a list of strings costs a record of each, written on the driver and read in the task.
+   * The start they share, their folder, is in it once.
    */
   static final class PathSlice implements Serializable {
     private static final long serialVersionUID = 1L;
+    private final String prefix;
     private final String text;
     private final int[] ends;
     private final FileStatus[] statuses;
@@ -166,10 +168,21 @@ public final class StatsJob {
 
     /** @param statuses null where the listing gave none */
     PathSlice(List<String> paths, FileStatus[] statuses) {
+      String first = paths.isEmpty() ? "" : paths.get(0);
+      int shared = first.length();
+      for (String path : paths) {
+        shared = Math.min(shared, path.length());
+        for (int i = 0; i < shared; i++) {
+          if (path.charAt(i) != first.charAt(i)) {
+            shared = i;
+          }
+        }
+      }
+      this.prefix = first.substring(0, shared);
       StringBuilder text = new StringBuilder();
       this.ends = new int[paths.size()];
       for (int i = 0; i < ends.length; i++) {
-        ends[i] = text.append(paths.get(i)).length();
+        ends[i] = text.append(paths.get(i), shared, paths.get(i).length()).length();
       }
       this.text = text.toString();
       this.statuses = statuses;
@@ -180,7 +193,7 @@ public final class StatsJob {
         paths = new AbstractList<>() {
           @Override
           public String get(int i) {
-            return text.substring(i == 0 ? 0 : ends[i - 1], ends[i]);
+            return prefix.concat(text.substring(i == 0 ? 0 : ends[i - 1], ends[i]));
           }
 
           @Override
