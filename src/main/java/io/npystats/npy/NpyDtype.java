@@ -81,7 +81,7 @@ public final class NpyDtype {
       throw new NpyFormatException("dtype '" + descr + "' is refused: " + refusal);
     }
     Kind kind = kindFor(code);
-    if (kind == null || !size.matches("[0-9]{1,2}")) {
+    if (kind == null || !isItemSize(size)) {
       throw new NpyFormatException("descr '" + descr + "' is not a numpy dtype");
     }
     int itemSize = Integer.parseInt(size);
@@ -97,6 +97,20 @@ public final class NpyDtype {
               + " of " + itemSize + " bytes)");
     }
     return new NpyDtype(kind, itemSize, order);
+  }
+
+  /**
+   * One or two ASCII digits. Checked by hand: {@code String.matches} compiles its pattern on every
+   * call, and a header is parsed for every file, a large share of the time for a small one.
+   */
+  private static boolean isItemSize(String size) {
+    int length = size.length();
+    return (length == 1 || length == 2) && isAsciiDigit(size.charAt(0))
+        && isAsciiDigit(size.charAt(length - 1));
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static Kind kindFor(char code) {

@@ -132,8 +132,10 @@ public final class NpyHeader {
    * Never allocates more than {@link #MAX_HEADER_SIZE} bytes, whatever the length field says.
    */
   public static NpyHeader read(InputStream in) throws IOException {
-    byte[] preamble = new byte[8];
-    int got = readFully(in, preamble, 0, 8);
+    // The preamble and a version 1.0 length field in one read, as np.save writes most files: each
+    // read is a system call, a cost that a file of a few kilobytes pays for every one of them.
+    byte[] preamble = new byte[10];
+    int got = readFully(in, preamble, 0, preamble.length);
     if (got == 0) {
       throw new NpyFormatException("file is empty: expected the .npy magic \\x93NUMPY, found 0 bytes");
     }
@@ -151,8 +153,9 @@ public final class NpyHeader {
           "format version " + major + "." + minor + " is not one of 1.0, 2.0, 3.0");
     }
     int lengthBytes = major == 1 ? 2 : 4;
-    byte[] lengthField = new byte[lengthBytes];
-    if (readFully(in, lengthField, 0, lengthBytes) < lengthBytes) {
+    byte[] lengthField = Arrays.copyOfRange(preamble, 8, 8 + lengthBytes);
+    if (got < preamble.length
+        || readFully(in, lengthField, 2, lengthBytes - 2) < lengthBytes - 2) {
       throw new NpyFormatException("file ends inside the header length field");
     }
     long headerLength = 0;
@@ -171,11 +174,30 @@ public final class NpyHeader {
           "file ends inside the header: header length says " + headerLength + " bytes, found "
               + headerGot);
     }
+    Parsed last = lastParsed;
+    if (last != null && last.major() == major && Arrays.equals(last.bytes(), header)) {
+      return last.header();
+    }
     Charset charset = major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
     String text = new String(header, charset);
     long dataOffset = 8L + lengthBytes + headerLength;
-    return fromDict(major, PyLiteral.parse(text), dataOffset);
+    NpyHeader parsed = fromDict(major, PyLiteral.parse(text), dataOffset);
+    lastParsed = new Parsed(major, header, parsed);
+    return parsed;
   }
+
+  /** A header that parsed, with the bytes it was parsed from. */
+  private record Parsed(int major, byte[] bytes, NpyHeader header) {}
+
+  /**
+   * The last header that parsed, in any thread. The files of a data set mostly share one header,
+   * byte for byte, and comparing some hundred bytes costs far less than parsing the dict literal
+   * again (its integers as {@code BigInteger}s): for a file of a few kilobytes the parse was a
+   * tenth of the time. A header is immutable and a function of its bytes and version alone, so
+   * sharing it gives the same header a parse would; only one that parsed is kept, so a bad header
+   * is refused with its reason every time.
+   */
+  private static volatile Parsed lastParsed;
 
   private static NpyHeader fromDict(int major, Object literal, long dataOffset)
       throws NpyFormatException {

@@ -164,13 +164,21 @@ public final class InputPaths {
     // The folder's own scheme: a file system that extends the local one keeps its name. A name
     // from a listing holds no '/'; building one Path per file cost more than the listing itself.
     String prefix = Stores.folderPrefix(dir);
+    List<String> names = new ArrayList<>();
     try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(fs.pathToFile(dir).toPath())) {
       for (java.nio.file.Path entry : entries) {
         String name = entry.getFileName().toString();
         if (isVisible(name) && (isNpyName(name) || !Files.isDirectory(entry))) {
-          files.add(prefix + name);
+          names.add(name);
         }
       }
+    }
+    // Sorted by name before the folder is put in front, which keeps the order: comparing the
+    // full paths went through their common folder on every comparison, and that sort was a
+    // quarter of the driver's time on 100,000 files. The caller's sort then finds them in order.
+    names.sort(null);
+    for (String name : names) {
+      files.add(prefix + name);
     }
   }
 

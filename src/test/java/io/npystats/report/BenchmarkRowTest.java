@@ -61,4 +61,13 @@ class BenchmarkRowTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("BenchmarkRow's warmup is false, not true");
   }
+
+  @Test
+  void aRowWrittenInItsBinaryFormReadsBackWhole() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    BenchmarkRow.COLUMNS.write(ROW, new java.io.DataOutputStream(bytes));
+    BenchmarkRow read = BenchmarkRow.COLUMNS.read(
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+    assertThat(read).isEqualTo(ROW);
+  }
 }

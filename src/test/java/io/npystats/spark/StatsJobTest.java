@@ -43,6 +43,38 @@ class StatsJobTest {
   }
 
   @Test
+  void aTasksPathsTravelWhole() throws Exception {
+    java.util.List<java.util.List<String>> cases = java.util.List.of(
+        java.util.List.of("file:/data/a/file_1.npy", "file:/data/a/file_10.npy",
+            "file:/data/b.npy", "file:/data/a/x\u00e9\ud83d\ude00.npy"),
+        java.util.List.of("file:/data/x.npy", "hdfs://nn/data/x.npy", "s3a://b/x.npy"),
+        java.util.List.of("file:/data/same.npy", "file:/data/same.npy"),
+        java.util.List.of("file:/data/only.npy"),
+        java.util.List.of());
+    for (java.util.List<String> paths : cases) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(new StatsJob.PathSlice(paths, null));
+      }
+      try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+          new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        StatsJob.PathSlice slice = (StatsJob.PathSlice) in.readObject();
+        assertThat(slice.paths()).containsExactlyElementsOf(paths);
+        assertThat(slice.statuses()).isNull();
+      }
+    }
+  }
+
+  @Test
+  void manyFilesTakeAtMostEightTasksACoreByDefault() {
+    assertThat(StatsJob.defaultPartitions(100_000, 2)).isEqualTo(16);
+    assertThat(StatsJob.defaultPartitions(10_000, 2)).isEqualTo(16);
+    assertThat(StatsJob.defaultPartitions(3_000, 2)).isEqualTo(6);
+    assertThat(StatsJob.defaultPartitions(10, 2)).isEqualTo(4);
+    assertThat(StatsJob.defaultPartitions(1_000_000, 100)).isEqualTo(800);
+  }
+
+  @Test
   void everyNumpyFixtureGetsNumpysAnswerOrARefusal() throws IOException {
     String warehouse = tmp.resolve("fixtures-warehouse").toString();
     StatsJob.Result r = StatsJob.run(spark, Fixtures.dir() + "/*.npy", warehouse, "fixtures", 3, 0);

@@ -62,6 +62,42 @@ class ColumnsTest {
   }
 
   @Test
+  void aRecordWrittenIsReadBackTheSame() throws Exception {
+    String longError = "x".repeat(70_000) + "\u00e9";
+    FileSummary[] summaries = {
+        new FileSummary("file:/data/m\u00e9t\u00e9o.npy", FileSummary.OK, null, "<f8", "(3,)", 3,
+            -0.0, 1.5, Double.NEGATIVE_INFINITY, Double.MAX_VALUE, Double.MIN_VALUE, -1e-300,
+            Long.MAX_VALUE, 0.125),
+        new FileSummary("file:/data/bad.npy", FileSummary.ERROR, longError, null, null, 0,
+            Double.NaN, Double.longBitsToDouble(0x7ff8000000000001L), Double.NaN, Double.NaN,
+            Double.NaN, 0, 0, 1e-9)};
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    for (FileSummary s : summaries) {
+      FileSummary.COLUMNS.write(s, out);
+    }
+    java.io.DataInputStream in =
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+    for (FileSummary s : summaries) {
+      FileSummary read = FileSummary.COLUMNS.read(in);
+      assertThat(read).isEqualTo(s);
+      for (Column<FileSummary> column : FileSummary.COLUMNS.all()) {
+        if (column.type() == Column.Type.DOUBLE) {
+          assertThat(Double.doubleToRawLongBits((Double) column.get(read))).as(column.name())
+              .isEqualTo(Double.doubleToRawLongBits((Double) column.get(s)));
+        }
+      }
+    }
+    assertThat(in.read()).isEqualTo(-1);
+
+    GeneratedFile generated = new GeneratedFile(7, "file:/data/file_7.npy", true, false, 8128, 0.5);
+    bytes.reset();
+    GeneratedFile.COLUMNS.write(generated, out);
+    assertThat(GeneratedFile.COLUMNS.read(new java.io.DataInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray())))).isEqualTo(generated);
+  }
+
+  @Test
   void columnsOutOfTheRecordsOrderAreRefused() {
     assertThatThrownBy(() -> Columns.of(GeneratedFile.class,
         Column.text("path", GeneratedFile::path),
