@@ -3,7 +3,10 @@ package io.npystats.task;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,6 +24,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * Reads the next files of a task into memory while the task summarises the current one. Read one
@@ -28,6 +32,10 @@ import org.apache.hadoop.fs.Path;
  * sees as many reads as there are cores, a fraction of its bandwidth, and an object store one GET
  * at a time. With a few files read ahead by threads of their own, more reads are in flight than
  * there are cores, and the summary of one file overlaps the reading of the next.
+ *
+ * <p>A local file is read ahead into the page cache only ({@link #intoPageCache}), and the task
+ * then reads it from memory as it would any cached file. A file of any other store (HDFS, S3) is
+ * read ahead into a buffer here.
  *
  * <p>A file read ahead is handed to {@link SummarizeFile} as its bytes; a file that was not (over
  * the budget, larger than {@code maxFileBytes}, or whose read failed) is {@code null}, and the task
@@ -67,6 +75,7 @@ public final class ReadAhead implements AutoCloseable {
   private static final int GRAIN = 64 * 1024;
   private static final long STOP_WAIT_SECONDS = 10;
   private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final java.nio.file.Path DEV_NULL = java.nio.file.Path.of("/dev/null");
 
   /** A file's bytes, or the error its read threw; null fields where it was not read ahead. */
   private record Read(ByteBuffer bytes, long length, Error error) {
@@ -82,6 +91,8 @@ public final class ReadAhead implements AutoCloseable {
   private final ExecutorService threads;
   private final List<Future<Read>> reads;
   private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
+  private final boolean intoPageCache;
+  private final AtomicInteger filesIntoPageCache = new AtomicInteger();
   // Guarded by this: buffers free for the next read, each holding its bytes of the budget.
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
   private int buffersOut;
@@ -99,12 +110,18 @@ public final class ReadAhead implements AutoCloseable {
    */
   public ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
       long maxFileBytes, Runnable threadStart) {
-    this(conf, paths, statuses, filesAhead, maxFileBytes, threadStart, BUDGET, BUDGET_BYTES);
+    this(conf, paths, statuses, filesAhead, maxFileBytes, threadStart, BUDGET, BUDGET_BYTES,
+        Files.isWritable(DEV_NULL));
   }
 
-  /** @param budget permits of {@code budgetBytes} bytes in all, shared with other instances */
+  /**
+   * @param budget permits of {@code budgetBytes} bytes in all, shared with other instances
+   * @param intoPageCache whether a local file is read into the page cache rather than into a
+   *     buffer here
+   */
   ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
-      long maxFileBytes, Runnable threadStart, Semaphore budget, long budgetBytes) {
+      long maxFileBytes, Runnable threadStart, Semaphore budget, long budgetBytes,
+      boolean intoPageCache) {
     if (filesAhead < 1) {
       throw new IllegalArgumentException("files ahead must be at least 1: " + filesAhead);
     }
@@ -115,6 +132,7 @@ public final class ReadAhead implements AutoCloseable {
     // A file larger than its share of the budget would keep the next files from being read ahead.
     this.maxFileBytes = Math.min(maxFileBytes, budgetBytes / filesAhead);
     this.budget = budget;
+    this.intoPageCache = intoPageCache;
     this.reads = new ArrayList<>(paths.size());
     this.threads = Executors.newFixedThreadPool(filesAhead, r -> {
       Thread thread = new Thread(() -> {
@@ -180,7 +198,12 @@ public final class ReadAhead implements AutoCloseable {
       if (listed != null && listed.getLen() > maxFileBytes) {
         return Read.NOT_AHEAD;
       }
-      try (Stores.ReadableFile file = Stores.openForRead(path, fileSystemOf(path), 0, listed)) {
+      FileSystem fs = fileSystemOf(path);
+      if (intoPageCache && fs instanceof RawLocalFileSystem raw) {
+        intoPageCache(raw.pathToFile(path).toPath());
+        return Read.NOT_AHEAD;
+      }
+      try (Stores.ReadableFile file = Stores.openForRead(path, fs, 0, listed)) {
         if (file.length() > maxFileBytes || (buffer = buffer((int) file.length())) == null) {
           return Read.NOT_AHEAD;
         }
@@ -201,6 +224,35 @@ public final class ReadAhead implements AutoCloseable {
         giveBack(buffer);
       }
     }
+  }
+
+  /**
+   * Reads a local file into the page cache and no further: sent to {@code /dev/null} by the
+   * kernel, never copied into this process. The task then reads it from memory through its own
+   * small buffer, which stays in the core's cache; holding the bytes here instead would copy
+   * every file twice more through main memory, which made a warm run slower (docs/performance.md).
+   */
+  private void intoPageCache(java.nio.file.Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return; // the task says why; a pipe would never end
+    }
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+        FileChannel sink = FileChannel.open(DEV_NULL, StandardOpenOption.WRITE)) {
+      long size = in.size();
+      for (long at = 0; at < size; ) {
+        long sent = in.transferTo(at, size - at, sink);
+        if (sent <= 0) {
+          break;
+        }
+        at += sent;
+      }
+    }
+    filesIntoPageCache.incrementAndGet();
+  }
+
+  /** How many local files were read into the page cache. */
+  int filesIntoPageCache() {
+    return filesIntoPageCache.get();
   }
 
   private FileSystem fileSystemOf(Path path) throws IOException {

@@ -84,7 +84,7 @@ class ReadAheadTest {
     Semaphore budget = new Semaphore((int) BUDGET);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        BUDGET)) {
+        BUDGET, false)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
     }
     assertThat(readAhead[0]).as("files read ahead: all but the missing one and the folder")
@@ -93,10 +93,25 @@ class ReadAheadTest {
   }
 
   @Test
+  void readsLocalFilesIntoThePageCacheAndLeavesTheirReadingToTheTask() {
+    List<FileSummary> expected = withoutReadAhead();
+    Semaphore budget = new Semaphore((int) BUDGET);
+    int[] readAhead = {0};
+    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
+        BUDGET, true)) {
+      assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+      assertThat(ahead.filesIntoPageCache()).as("all but the missing file and the folder")
+          .isEqualTo(paths.size() - 2);
+    }
+    assertThat(readAhead[0]).as("files handed over as bytes").isZero();
+    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+  }
+
+  @Test
   void holdsAtMostItsFilesAheadAndTheTakenOne() throws Exception {
     Semaphore budget = new Semaphore((int) BUDGET);
     try (ReadAhead ahead = new ReadAhead(CONF, paths.subList(11, 19), null, 2, Long.MAX_VALUE,
-        () -> {}, budget, BUDGET)) {
+        () -> {}, budget, BUDGET, false)) {
       Stores.ReadableFile first = ahead.take(0);
       assertThat(first).isNotNull();
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -125,7 +140,7 @@ class ReadAheadTest {
     Semaphore budget = new Semaphore((int) room);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 1, Long.MAX_VALUE, () -> {}, budget,
-        room)) {
+        room, false)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
     }
     assertThat(readAhead[0]).isBetween(1, paths.size() - 5);
@@ -137,7 +152,7 @@ class ReadAheadTest {
     Semaphore budget = new Semaphore((int) BUDGET);
     List<Thread> threads = new CopyOnWriteArrayList<>();
     ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE,
-        () -> threads.add(Thread.currentThread()), budget, BUDGET);
+        () -> threads.add(Thread.currentThread()), budget, BUDGET, false);
     // Closed midway, with files read ahead and never taken.
     ahead.take(0).close();
     Stores.ReadableFile open = ahead.take(1);
