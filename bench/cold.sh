@@ -8,6 +8,8 @@
 #   READ_AHEAD="0 8 16" bench/cold.sh ... the read-ahead settings to run (files per task;
 #                                       default "0 8": none, and the default)
 #   SPARK_OPTIONS="--driver-memory 512m" bench/cold.sh ...   more options for ./submit.sh
+#   CACHE=warm bench/cold.sh ...       the files read into the page cache before each reader
+#                                       instead: what read-ahead costs where there is no disk
 #   PEERS=/path/to/bench bench/cold.sh ...                    where limit.c is (default
 #                                       ../shared/bench beside the checkout)
 #
@@ -27,6 +29,9 @@ need_peers bench/cold.sh "$RUN"
 (sync && echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || {
   echo "bench/cold.sh: dropping the page cache (echo 3 > /proc/sys/vm/drop_caches) needs root" >&2; exit 1; }
 drop_cache() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+warm() { find "$DIR/" -maxdepth 1 -name 'file_*.npy' -print0 | xargs -0 cat > /dev/null; }
+ready=drop_cache
+[[ ${CACHE:-cold} == warm ]] && ready=warm
 record_archives "$RUN"
 
 TABLE=$RUN/table.txt
@@ -34,23 +39,24 @@ TABLE=$RUN/table.txt
 row() { printf '%s\t%s\n' "$1" "$2" >> "$TABLE"; echo "$1: $2 s"; }
 seconds() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
 
-echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), page cache ${CACHE:-cold}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
   "$FILES files in $DIR ($(du -sm "$DIR" | cut -f1) MB)"
 for round in $(seq "$ROUNDS"); do
   for ahead in $READ_AHEAD; do
-    drop_cache
+    "$ready"
     out=$("$ROOT/submit.sh" --master 'local[2]' ${SPARK_OPTIONS[@]+"${SPARK_OPTIONS[@]}"} \
       --conf "spark.hadoop.npystats.stats.read-ahead=$ahead" \
       stats --in "$DIR" --run-id cold --warehouse "$RUN/warehouse" 2>>"$RUN/log.txt")
     row "stats job, read-ahead $ahead" "$(seconds_of job <<< "$out")"
   done
-  drop_cache
+  "$ready"
   row "limit.c 2 threads" "$("$RUN/limit" "$DIR" "$FILES" 2 | awk '{ print $3 }')"
 done
 
 # The first files joined into one of at most 2 GB, written before the cache is dropped.
 joined=$RUN/joined.bin
-find "$DIR/" -maxdepth 1 -name 'file_*.npy' | sort | head -n 2500 | xargs cat > "$joined"
+# awk, not head: it reads to the end, so no SIGPIPE fails the pipeline.
+find "$DIR/" -maxdepth 1 -name 'file_*.npy' | sort | awk 'NR <= 2500' | xargs cat > "$joined"
 drop_cache
 disk=$(dd if="$joined" of=/dev/null bs=1M iflag=direct 2>&1 | awk '/copied/ { print $(NF-1), $NF }')
 drop_cache
