@@ -86,6 +86,8 @@ public final class ReadAhead implements AutoCloseable {
   private final List<String> paths;
   private final FileStatus[] statuses;
   private final int filesAhead;
+  private final long maxSplitBytes;
+  /** The largest file read into a buffer here. */
   private final long maxFileBytes;
   private final Semaphore budget;
   private final ExecutorService threads;
@@ -103,8 +105,9 @@ public final class ReadAhead implements AutoCloseable {
   /**
    * @param statuses each path's status from the listing, or null
    * @param filesAhead how many files to read ahead, and with how many threads
-   * @param maxFileBytes a larger file is left to the task: a large file needs no read-ahead to be
-   *     read fast, and one larger than a split has only its header read by the task
+   * @param maxFileBytes a larger file is left to the task: one larger than a split has only its
+   *     header read by the task; into a buffer, a file is read ahead only where it takes no more
+   *     than its share of the budget
    * @param threadStart run first on each reading thread: what the caller's reads need of the
    *     thread the task runs on
    */
@@ -129,6 +132,7 @@ public final class ReadAhead implements AutoCloseable {
     this.paths = paths;
     this.statuses = statuses;
     this.filesAhead = filesAhead;
+    this.maxSplitBytes = maxFileBytes;
     // A file larger than its share of the budget would keep the next files from being read ahead.
     this.maxFileBytes = Math.min(maxFileBytes, budgetBytes / filesAhead);
     this.budget = budget;
@@ -195,12 +199,15 @@ public final class ReadAhead implements AutoCloseable {
     try {
       Path path = new Path(paths.get(index));
       FileStatus listed = statuses == null ? null : statuses[index];
-      if (listed != null && listed.getLen() > maxFileBytes) {
+      if (listed != null && listed.getLen() > maxSplitBytes) {
         return Read.NOT_AHEAD;
       }
       FileSystem fs = fileSystemOf(path);
       if (intoPageCache && fs instanceof RawLocalFileSystem raw) {
         intoPageCache(raw.pathToFile(path).toPath());
+        return Read.NOT_AHEAD;
+      }
+      if (listed != null && listed.getLen() > maxFileBytes) {
         return Read.NOT_AHEAD;
       }
       try (Stores.ReadableFile file = Stores.openForRead(path, fs, 0, listed)) {
@@ -239,6 +246,9 @@ public final class ReadAhead implements AutoCloseable {
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
         FileChannel sink = FileChannel.open(DEV_NULL, StandardOpenOption.WRITE)) {
       long size = in.size();
+      if (size > maxSplitBytes) {
+        return; // the task reads its header only
+      }
       for (long at = 0; at < size; ) {
         long sent = in.transferTo(at, size - at, sink);
         if (sent <= 0) {

@@ -108,6 +108,29 @@ class ReadAheadTest {
   }
 
   @Test
+  void leavesAFileLargerThanASplitToTheTask() throws IOException {
+    long split = 100_000;
+    long small = 0;
+    for (String path : paths) {
+      Path file = Path.of(path);
+      if (Files.isRegularFile(file) && Files.size(file) <= split) {
+        small++;
+      }
+    }
+    assertThat(small).isLessThan(paths.size() - 2);
+    List<FileSummary> expected = withoutReadAhead();
+    for (boolean intoPageCache : new boolean[] {true, false}) {
+      int[] readAhead = {0};
+      try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, split, () -> {},
+          new Semaphore((int) BUDGET), BUDGET, intoPageCache)) {
+        assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+        assertThat(readAhead[0] + ahead.filesIntoPageCache()).as("into the page cache: %s",
+            intoPageCache).isEqualTo(small);
+      }
+    }
+  }
+
+  @Test
   void holdsAtMostItsFilesAheadAndTheTakenOne() throws Exception {
     Semaphore budget = new Semaphore((int) BUDGET);
     try (ReadAhead ahead = new ReadAhead(CONF, paths.subList(11, 19), null, 2, Long.MAX_VALUE,
