@@ -5,6 +5,7 @@
 #
 #   bench/s3.sh [FILES] [SAMPLES]     default 1000 x 100000 (800 MB on disk, twice)
 #   ROUNDS=5 bench/s3.sh              rounds of each measurement (default 3); medians
+#   SPARK_OPTIONS="--conf k=v" bench/s3.sh   more options for every ./submit.sh
 #
 # generate writes the files to the server, then `stats` reads them from s3a:// and from a local
 # copy in alternating rounds, each a fresh JVM as a user runs it. The key pair reaches S3A
@@ -49,6 +50,8 @@ s3=(--conf "spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:$PORT"
     --conf spark.hadoop.fs.s3a.path.style.access=true
     --conf spark.hadoop.fs.s3a.connection.ssl.enabled=false
     --conf spark.hadoop.fs.s3a.multiobjectdelete.enable=false)
+read -r -a more <<< "${SPARK_OPTIONS:-}"
+s3+=(${more[@]+"${more[@]}"})
 remote=s3a://$BUCKET/files
 local=$DATA/local
 
@@ -61,7 +64,7 @@ for round in $(seq "$ROUNDS"); do
   cat "$local"/* > /dev/null # both stores' files come from the page cache
   cat "$DATA/store/$BUCKET/files"/* > /dev/null
   s3_times+=("$("$ROOT/submit.sh" "${s3[@]}" stats --in "$remote" --warehouse "$DATA/warehouse" | job_seconds)")
-  local_times+=("$("$ROOT/submit.sh" stats --in "$local" --warehouse "$DATA/warehouse" | job_seconds)")
+  local_times+=("$("$ROOT/submit.sh" ${more[@]+"${more[@]}"} stats --in "$local" --warehouse "$DATA/warehouse" | job_seconds)")
   echo "round $round: s3a ${s3_times[-1]} s, local ${local_times[-1]} s" >&2
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

@@ -6,6 +6,7 @@ import io.npystats.task.FileSplits;
 import io.npystats.task.FileSummary;
 import io.npystats.task.HadoopConf;
 import io.npystats.task.InputPaths;
+import io.npystats.task.ReadAhead;
 import io.npystats.task.RunTotals;
 import io.npystats.task.SummarizeFile;
 import io.npystats.task.SummarizeFile.FirstRead;
@@ -28,6 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.spark.TaskContext;
+import org.apache.spark.TaskContext$;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -37,6 +40,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * The statistics of every file an input names, computed on the executors and written as the
@@ -372,19 +376,36 @@ public final class StatsJob {
     @Override
     public Iterator<FirstRead> call(Iterator<PathSlice> slices) {
       PausePoint.reach("tasks");
-      SummarizeFile task = new SummarizeFile(conf.value().get());
+      Configuration hadoop = conf.value().get();
+      SummarizeFile task = new SummarizeFile(hadoop);
+      int filesAhead = hadoop.getInt(ReadAhead.FILES, ReadAhead.DEFAULT_FILES);
+      TaskContext context = TaskContext.get();
       return new Iterator<>() {
         private PathSlice slice;
+        private ReadAhead ahead;
         private int next;
+
+        {
+          if (context != null) {
+            context.addTaskCompletionListener((TaskCompletionListener) done -> stopReadingAhead());
+          }
+        }
 
         @Override
         public boolean hasNext() {
           while (slice == null || next == slice.paths().size()) {
+            stopReadingAhead();
             if (!slices.hasNext()) {
               return false;
             }
             slice = slices.next();
             next = 0;
+            if (filesAhead > 0) {
+              // The reading threads run as the task: a store, or Spark, that asks which task
+              // reads sees the same one as without read-ahead.
+              ahead = new ReadAhead(hadoop, slice.paths(), slice.statuses(), filesAhead,
+                  splitBytes, () -> TaskContext$.MODULE$.setTaskContext(context));
+            }
           }
           return true;
         }
@@ -396,7 +417,15 @@ public final class StatsJob {
           }
           int i = next++;
           FileStatus listed = slice.statuses() == null ? null : slice.statuses()[i];
-          return task.first(slice.paths().get(i), listed, splitBytes);
+          return task.first(slice.paths().get(i), listed, splitBytes,
+              ahead == null ? null : ahead.take(i));
+        }
+
+        private void stopReadingAhead() {
+          if (ahead != null) {
+            ahead.close();
+            ahead = null;
+          }
         }
       };
     }

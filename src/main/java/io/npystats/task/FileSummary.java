@@ -18,7 +18,8 @@ import java.io.Serializable;
  * @param meanLow what {@code mean} rounded away (see {@link StreamingStats#meanLow()}), carried
  *     so that the run's overall mean keeps its last bits; not a column of the tables
  * @param bytes the file's length
- * @param seconds time spent reading and summarising this file
+ * @param seconds time spent reading and summarising this file; for a file {@link ReadAhead} read,
+ *     the time from the task taking its bytes
  */
 public record FileSummary(
     String path,

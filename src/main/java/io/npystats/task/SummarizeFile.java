@@ -69,9 +69,25 @@ public final class SummarizeFile {
    * @param listed the file's status, or null
    */
   public FirstRead first(String path, FileStatus listed, long maxSplitBytes) {
+    return first(path, listed, maxSplitBytes, null);
+  }
+
+  /**
+   * {@link #first(String, FileStatus, long)} of a file whose bytes {@link ReadAhead} may already
+   * have read: they are read in place of the file, once; a second attempt reads the file.
+   *
+   * @param readAhead the file's bytes, closed here; or null to read the file
+   */
+  public FirstRead first(String path, FileStatus listed, long maxSplitBytes,
+      Stores.ReadableFile readAhead) {
     long start = System.nanoTime();
     long[] length = {0};
-    return reading(() -> read(path, listed, maxSplitBytes, start, length),
+    Stores.ReadableFile[] ahead = {readAhead};
+    return reading(() -> {
+          Stores.ReadableFile bytes = ahead[0];
+          ahead[0] = null;
+          return read(path, listed, maxSplitBytes, start, length, bytes);
+        },
         reason -> new FirstRead(
             FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
   }
@@ -115,8 +131,8 @@ public final class SummarizeFile {
   }
 
   private FirstRead read(String path, FileStatus listed, long maxSplitBytes, long start,
-      long[] length) throws IOException {
-    try (Stores.ReadableFile file = open(path, listed)) {
+      long[] length, Stores.ReadableFile readAhead) throws IOException {
+    try (Stores.ReadableFile file = readAhead != null ? readAhead : open(path, listed)) {
       length[0] = file.length();
       NpyHeader header = NpyReader.readHeader(file.channel(), file.length());
       FileSplits splits = FileSplits.of(path, file.length(), header, maxSplitBytes,

@@ -1,0 +1,194 @@
+package io.npystats.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.npystats.testing.Fixtures;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReadAheadTest {
+  static final Configuration CONF = new Configuration();
+  static final long BUDGET = 64L << 20;
+
+  @TempDir static Path tmp;
+  /** Every numpy fixture, good and refused, with a missing file, a folder and a truncated file. */
+  static List<String> paths;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    List<String> all = new ArrayList<>();
+    try (Stream<Path> fixtures = Files.list(Fixtures.dir())) {
+      fixtures.filter(p -> p.toString().endsWith(".npy")).sorted()
+          .forEach(p -> all.add(p.toString()));
+    }
+    Path truncated = tmp.resolve("truncated.npy");
+    Files.copy(Fixtures.dir().resolve("seed_shape_f8.npy"), truncated);
+    try (FileChannel channel = FileChannel.open(truncated, StandardOpenOption.WRITE)) {
+      channel.truncate(500_000);
+    }
+    Files.createDirectory(tmp.resolve("x.npy"));
+    all.add(3, tmp.resolve("missing.npy").toString());
+    all.add(10, tmp.resolve("x.npy").toString());
+    all.add(20, truncated.toString());
+    paths = List.copyOf(all);
+  }
+
+  /** Each file's row without read-ahead, in order, the time it took left out. */
+  static List<FileSummary> withoutReadAhead() {
+    SummarizeFile task = new SummarizeFile(CONF);
+    List<FileSummary> rows = new ArrayList<>();
+    for (String path : paths) {
+      rows.add(timeless(task.first(path, null, Long.MAX_VALUE).summary()));
+    }
+    return rows;
+  }
+
+  static FileSummary timeless(FileSummary s) {
+    return new FileSummary(s.path(), s.status(), s.error(), s.dtype(), s.shape(), s.n(), s.mean(),
+        s.std(), s.min(), s.max(), s.m2(), s.meanLow(), s.bytes(), 0);
+  }
+
+  /** Each file's row read through {@code ahead}, and how many files it had read ahead. */
+  static List<FileSummary> through(ReadAhead ahead, int[] readAhead) {
+    SummarizeFile task = new SummarizeFile(CONF);
+    List<FileSummary> rows = new ArrayList<>();
+    for (int i = 0; i < paths.size(); i++) {
+      Stores.ReadableFile bytes = ahead.take(i);
+      if (bytes != null) {
+        readAhead[0]++;
+      }
+      rows.add(timeless(task.first(paths.get(i), null, Long.MAX_VALUE, bytes).summary()));
+    }
+    return rows;
+  }
+
+  @Test
+  void givesTheSameRowsInTheSameOrderAsReadingEachFileInTurn() {
+    List<FileSummary> expected = withoutReadAhead();
+    assertThat(expected).extracting(FileSummary::error).contains("no such file",
+        "is a directory, not a .npy file",
+        "data shorter than the shape needs: shape (100000,) of <f8 needs 800128 bytes with the"
+            + " header, file has 500000");
+    Semaphore budget = new Semaphore((int) BUDGET);
+    int[] readAhead = {0};
+    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
+        BUDGET, false)) {
+      assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+    }
+    assertThat(readAhead[0]).as("files read ahead: all but the missing one and the folder")
+        .isEqualTo(paths.size() - 2);
+    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+  }
+
+  @Test
+  void readsLocalFilesIntoThePageCacheAndLeavesTheirReadingToTheTask() {
+    List<FileSummary> expected = withoutReadAhead();
+    Semaphore budget = new Semaphore((int) BUDGET);
+    int[] readAhead = {0};
+    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
+        BUDGET, true)) {
+      assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+      assertThat(ahead.filesIntoPageCache()).as("all but the missing file and the folder")
+          .isEqualTo(paths.size() - 2);
+    }
+    assertThat(readAhead[0]).as("files handed over as bytes").isZero();
+    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+  }
+
+  @Test
+  void leavesAFileLargerThanASplitToTheTask() throws IOException {
+    long split = 100_000;
+    long small = 0;
+    for (String path : paths) {
+      Path file = Path.of(path);
+      if (Files.isRegularFile(file) && Files.size(file) <= split) {
+        small++;
+      }
+    }
+    assertThat(small).isLessThan(paths.size() - 2);
+    List<FileSummary> expected = withoutReadAhead();
+    for (boolean intoPageCache : new boolean[] {true, false}) {
+      int[] readAhead = {0};
+      try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, split, () -> {},
+          new Semaphore((int) BUDGET), BUDGET, intoPageCache)) {
+        assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+        assertThat(readAhead[0] + ahead.filesIntoPageCache()).as("into the page cache: %s",
+            intoPageCache).isEqualTo(small);
+      }
+    }
+  }
+
+  @Test
+  void holdsAtMostItsFilesAheadAndTheTakenOne() throws Exception {
+    Semaphore budget = new Semaphore((int) BUDGET);
+    try (ReadAhead ahead = new ReadAhead(CONF, paths.subList(11, 19), null, 2, Long.MAX_VALUE,
+        () -> {}, budget, BUDGET, false)) {
+      Stores.ReadableFile first = ahead.take(0);
+      assertThat(first).isNotNull();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (ahead.buffersOut() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Thread.sleep(200);
+      assertThat(ahead.buffersOut()).as("the file taken and the two read ahead").isEqualTo(3);
+      first.close();
+      for (int i = 1; i < 8; i++) {
+        try (Stores.ReadableFile file = ahead.take(i)) {
+          assertThat(file).as("file %s", i).isNotNull();
+        }
+      }
+      assertThat(ahead.mostBuffersOut()).isEqualTo(3);
+    }
+    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+  }
+
+  @Test
+  void aFileOverTheBudgetIsLeftToTheTaskWithTheSameRows() {
+    List<FileSummary> expected = withoutReadAhead();
+    // Room for one buffer of a small file at a time: the large files, and any file while another
+    // holds the budget, are read by the task itself.
+    long room = 128 * 1024;
+    Semaphore budget = new Semaphore((int) room);
+    int[] readAhead = {0};
+    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 1, Long.MAX_VALUE, () -> {}, budget,
+        room, false)) {
+      assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+    }
+    assertThat(readAhead[0]).isBetween(1, paths.size() - 5);
+    assertThat(budget.availablePermits()).isEqualTo((int) room);
+  }
+
+  @Test
+  void closingStopsTheReadingThreadsAndGivesTheBudgetBack() throws Exception {
+    Semaphore budget = new Semaphore((int) BUDGET);
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE,
+        () -> threads.add(Thread.currentThread()), budget, BUDGET, false);
+    // Closed midway, with files read ahead and never taken.
+    ahead.take(0).close();
+    Stores.ReadableFile open = ahead.take(1);
+    ahead.close();
+    assertThat(ahead.stopped()).isTrue();
+    assertThat(threads).hasSize(4);
+    for (Thread thread : threads) {
+      thread.join(10_000);
+      assertThat(thread.isAlive()).as(thread.getName()).isFalse();
+    }
+    assertThat(budget.availablePermits()).as("all but the buffer of the file still open")
+        .isEqualTo((int) BUDGET - 64 * 1024);
+    open.close();
+    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+  }
+}
