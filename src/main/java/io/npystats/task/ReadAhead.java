@@ -58,11 +58,10 @@ public final class ReadAhead implements AutoCloseable {
    */
   public static final String FILES = "npystats.stats.read-ahead";
   /**
-   * Eight files a task. On a virtual disk that gives 1.5 GB/s to direct reads, 4,000 files of
-   * 800 KB read cold by {@code local[2]} took 2.0 to 2.6 s with 8 files ahead against 3.1 to
-   * 3.9 s with none, and 16 were not faster (docs/performance.md): eight has half the threads,
-   * and for a store other than the local disk 13 MB of buffers for two tasks stays small beside a
-   * 512 MB driver.
+   * Eight files a task: enough reads in flight to keep a disk busy while the cores summarise,
+   * where sixteen were not faster (docs/performance.md#reading-ahead has the figures); and for a
+   * store other than the local disk, eight files' buffers for each task stay small beside a 512 MB
+   * driver.
    */
   public static final int DEFAULT_FILES = 8;
   /**
