@@ -71,7 +71,24 @@ public final class SummarizeFile {
   public FirstRead first(String path, FileStatus listed, long maxSplitBytes) {
     long start = System.nanoTime();
     long[] length = {0};
-    return reading(() -> read(path, listed, maxSplitBytes, start, length),
+    return reading(() -> read(path, listed, maxSplitBytes, start, length, false),
+        reason -> new FirstRead(
+            FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
+  }
+
+  /**
+   * The first read of a file that a listing says is larger than a split, made before any task
+   * runs, by whoever plans the tasks: its header read and its length checked as {@link #first}
+   * does, with the same reasons, and nothing of its data. The split tasks can then start at once,
+   * beside the tasks that read the small files, rather than after them.
+   *
+   * @return the file's splits, or its error row, or null where its data fits in one split after
+   *     all (a long tail past the data) and {@link #first} is to read it
+   */
+  public FirstRead plan(String path, FileStatus listed, long maxSplitBytes) {
+    long start = System.nanoTime();
+    long[] length = {0};
+    return reading(() -> read(path, listed, maxSplitBytes, start, length, true),
         reason -> new FirstRead(
             FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
   }
@@ -114,8 +131,9 @@ public final class SummarizeFile {
     }
   }
 
+  /** @param headerOnly null instead of reading the data of a file that fits in one split */
   private FirstRead read(String path, FileStatus listed, long maxSplitBytes, long start,
-      long[] length) throws IOException {
+      long[] length, boolean headerOnly) throws IOException {
     try (Stores.ReadableFile file = open(path, listed)) {
       length[0] = file.length();
       NpyHeader header = NpyReader.readHeader(file.channel(), file.length());
@@ -123,6 +141,9 @@ public final class SummarizeFile {
           Clocks.secondsSince(start));
       if (splits != null) {
         return new FirstRead(null, splits);
+      }
+      if (headerOnly) {
+        return null;
       }
       StreamingStats stats = new StreamingStats();
       reader.readData(file.channel(), header, stats::add);
