@@ -116,16 +116,28 @@ public final class StatsJob {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     PausePoint.reach("listing");
-    InputPaths.Listing listing = InputPaths.listing(input, hadoop);
-    List<String> paths = listing.files();
+    InputPaths.Listing all = InputPaths.listing(input, hadoop);
+    List<String> paths = all.files();
+    Planned planned = plan(all, splitBytes, hadoop);
+    InputPaths.Listing listing = planned.rest();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int slices = partitions > 0 ? partitions : defaultPartitions(paths.size(), jsc.defaultParallelism());
-    slices = Math.max(1, Math.min(slices, paths.size()));
+    int files = listing.files().size();
+    int slices = partitions > 0 ? partitions : defaultPartitions(files, jsc.defaultParallelism());
+    slices = Math.max(files == 0 ? 0 : 1, Math.min(slices, files));
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
 
-    jsc.setJobDescription("stats of " + paths.size() + " files in " + input);
-    JavaRDD<ReadPartition> firstReads = jsc.parallelize(slice(listing, slices), slices)
-        .mapPartitions(new ReadPartitions(new FirstReads(conf, splitBytes)))
+    List<FileSplits.Split> splits = new ArrayList<>();
+    planned.large().forEach(f -> splits.addAll(f.splits()));
+    jsc.setJobDescription("stats of " + paths.size() + " files in " + input
+        + (splits.isEmpty() ? "" : ", " + splits.size() + " splits of " + planned.large().size()
+        + " large files among them"));
+    JavaRDD<ReadPartition> fileReads = files == 0 ? jsc.emptyRDD()
+        : jsc.parallelize(slice(listing, slices), slices)
+            .mapPartitions(new ReadPartitions(new FirstReads(conf, splitBytes)));
+    // The splits come first: the longest tasks start first, and the small files fill the cores
+    // as they free up, so the job ends with the last split rather than a split after the rest.
+    JavaRDD<ReadPartition> firstReads = (splits.isEmpty() ? fileReads
+        : readSplitsInPartitions(jsc, splits, conf).union(fileReads))
         // A partition is one object that holds its summaries encoded: sizing it for the cache
         // walks a handful of objects, not a reflective walk of each summary, and nothing is
         // serialized unless it spills. A cache of the summaries themselves, serialized, cost
@@ -134,7 +146,7 @@ public final class StatsJob {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Reads every file once and caches the first reads the write then uses.
-      Summaries summaries = summarize(jsc, firstReads, conf);
+      Summaries summaries = summarize(jsc, firstReads, planned, conf);
       RunTotals totals = summaries.totals();
       double jobSeconds = Clocks.secondsSince(start);
       try (Warehouse tables = Warehouse.forWriting(warehouse, hadoop)) {
@@ -146,8 +158,8 @@ public final class StatsJob {
         jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
         Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
         double writeSeconds = Clocks.secondsSince(writeStart);
-        Result result = new Result(runId, totals, slices, startupSeconds, jobSeconds, writeSeconds,
-            warehouse, listing.duplicates(), summaries.largeFiles(), summaries.splits());
+        Result result = new Result(runId, totals, firstReads.getNumPartitions(), startupSeconds, jobSeconds, writeSeconds,
+            warehouse, all.duplicates(), summaries.largeFiles(), summaries.splits());
         PausePoint.reach("runs-write");
         writeRunRow(spark, result, input, startedAt);
         PausePoint.reach("done");
@@ -234,6 +246,57 @@ public final class StatsJob {
     return slices;
   }
 
+  /**
+   * The listing's files larger than a split, their headers read and checked on the driver before
+   * the job, and the rest of the listing left to the first reads.
+   *
+   * @param large the splits of each, in the order listed
+   * @param refused the error rows of those whose header or length is bad, in the order listed
+   */
+  record Planned(List<FileSplits> large, List<FileSummary> refused, InputPaths.Listing rest) {}
+
+  /**
+   * Reads the headers of the files the listing says are larger than a split, so that their
+   * splits' tasks run in the job that reads the other files: a second job after it cost its
+   * scheduling, and left the cores idle while the last small files and the large files' headers
+   * were read. A few hundred bytes a large file; one file of 1.6 GB then took one job where it
+   * took two. A file without a status in the listing (a local folder's) is planned by its first
+   * read as before, and read in splits in a job after.
+   */
+  static Planned plan(InputPaths.Listing listing, long splitBytes, Configuration hadoop) {
+    FileStatus[] statuses = listing.statuses();
+    List<FileSplits> large = new ArrayList<>();
+    List<FileSummary> refused = new ArrayList<>();
+    if (statuses == null) {
+      return new Planned(large, refused, listing);
+    }
+    List<String> files = listing.files();
+    List<String> rest = new ArrayList<>(files.size());
+    List<FileStatus> restStatuses = new ArrayList<>(files.size());
+    SummarizeFile task = null;
+    for (int i = 0; i < files.size(); i++) {
+      FileStatus status = statuses[i];
+      FirstRead read = null;
+      if (status != null && status.getLen() > splitBytes) {
+        task = task == null ? new SummarizeFile(hadoop) : task;
+        read = task.plan(files.get(i), status, splitBytes);
+      }
+      if (read == null) {
+        rest.add(files.get(i));
+        restStatuses.add(status);
+      } else if (read.splits() != null) {
+        large.add(read.splits());
+      } else {
+        refused.add(read.summary());
+      }
+    }
+    if (rest.size() == files.size()) {
+      return new Planned(large, refused, listing);
+    }
+    return new Planned(large, refused, new InputPaths.Listing(rest,
+        restStatuses.toArray(new FileStatus[0]), listing.duplicates()));
+  }
+
   static int defaultPartitions(int files, int parallelism) {
     int byFiles = (files + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION;
     return Math.max(parallelism * 2, Math.min(byFiles, parallelism * MAX_TASKS_PER_CORE));
@@ -262,35 +325,57 @@ public final class StatsJob {
 
   /**
    * Totals the first reads and collects the files larger than a split, in one job that reads every
-   * file; then, where there are such files, reads their splits in a second job, one task each,
-   * and merges each file's splits into its one row. Partials merge in partition order, and the
-   * large files after them in the order they were listed, so the overall figures are the same to
-   * the last bit on every run.
+   * file and the splits of those {@code planned}; then, where the first reads found more such
+   * files, reads their splits in a second job, one task each, and merges each file's splits into
+   * its one row. Partials merge in partition order, then the rows refused by the plan, and the
+   * large files after them, the planned ones then the others, each in the order they were listed,
+   * so the overall figures are the same to the last bit on every run.
    */
   static Summaries summarize(JavaSparkContext jsc, JavaRDD<ReadPartition> firstReads,
-      Broadcast<HadoopConf> conf) {
+      Planned planned, Broadcast<HadoopConf> conf) {
     RunTotals totals = new RunTotals();
-    List<FileSplits> large = new ArrayList<>();
+    List<FileSplits> found = new ArrayList<>();
+    List<FileSplits.Part> parts = new ArrayList<>();
     for (FirstPartition partial : firstReads.map(ReadPartition::first).collect()) {
       totals.merge(partial.totals());
-      large.addAll(partial.large());
+      found.addAll(partial.large());
+      parts.addAll(partial.parts());
     }
+    planned.refused().forEach(totals::add);
     JavaRDD<FileSummary> whole = firstReads.flatMap(ReadPartition::summaries);
+    List<FileSplits> large = new ArrayList<>(planned.large());
+    large.addAll(found);
     if (large.isEmpty()) {
-      return new Summaries(whole, totals, 0, 0);
+      return new Summaries(planned.refused().isEmpty() ? whole
+          : whole.union(jsc.parallelize(planned.refused(), 1)), totals, 0, 0);
     }
     List<FileSplits.Split> splits = new ArrayList<>();
-    large.forEach(f -> splits.addAll(f.splits()));
+    found.forEach(f -> splits.addAll(f.splits()));
     String description = jsc.getLocalProperty(JOB_DESCRIPTION);
-    jsc.setJobDescription(
-        "stats of " + splits.size() + " splits of " + large.size() + " large files");
-    List<FileSplits.Part> parts = readSplits(jsc, splits, conf);
+    if (!splits.isEmpty()) {
+      jsc.setJobDescription(
+          "stats of " + splits.size() + " splits of " + found.size() + " large files");
+      parts.addAll(readSplits(jsc, splits, conf));
+    }
     parts = withExactSumsWhereNeeded(jsc, large, parts, conf);
     jsc.setJobDescription(description);
+    List<FileSummary> rows = new ArrayList<>(planned.refused());
     List<FileSummary> merged = mergeSplits(large, parts);
     merged.forEach(totals::add);
-    return new Summaries(whole.union(jsc.parallelize(merged, 1)), totals, large.size(),
-        splits.size());
+    rows.addAll(merged);
+    int splitCount = 0;
+    for (FileSplits file : large) {
+      splitCount += file.count();
+    }
+    return new Summaries(whole.union(jsc.parallelize(rows, 1)), totals, large.size(),
+        splitCount);
+  }
+
+  /** The parts of {@code splits}, one task a split, each as a partition of first reads. */
+  private static JavaRDD<ReadPartition> readSplitsInPartitions(JavaSparkContext jsc,
+      List<FileSplits.Split> splits, Broadcast<HadoopConf> conf) {
+    return jsc.parallelize(splits, splits.size())
+        .mapPartitions(new SplitPartitions(new SummarizeSplits(conf)));
   }
 
   private static List<FileSplits.Part> readSplits(JavaSparkContext jsc,
@@ -465,8 +550,12 @@ public final class StatsJob {
     }
   }
 
-  /** A partition's totals of the files it read, and the files it left to be read in splits. */
-  record FirstPartition(RunTotals totals, List<FileSplits> large) implements Serializable {}
+  /**
+   * A partition's totals of the files it read, the files it left to be read in splits, and the
+   * parts of the splits it read.
+   */
+  record FirstPartition(RunTotals totals, List<FileSplits> large, List<FileSplits.Part> parts)
+      implements Serializable {}
 
   /**
    * What a partition's first reads gave: its totals and large files, and the summaries of the
@@ -530,8 +619,27 @@ public final class StatsJob {
         }
       }
       out.flush();
-      return List.of(new ReadPartition(new FirstPartition(totals, large), bytes.toByteArray(),
-          count)).iterator();
+      return List.of(new ReadPartition(new FirstPartition(totals, large, List.of()),
+          bytes.toByteArray(), count)).iterator();
+    }
+  }
+
+  /** Runs on an executor: the parts of a partition's splits as one {@link ReadPartition}. */
+  static final class SplitPartitions
+      implements FlatMapFunction<Iterator<FileSplits.Split>, ReadPartition> {
+    private static final long serialVersionUID = 1L;
+    private final SummarizeSplits splits;
+
+    SplitPartitions(SummarizeSplits splits) {
+      this.splits = splits;
+    }
+
+    @Override
+    public Iterator<ReadPartition> call(Iterator<FileSplits.Split> in) {
+      List<FileSplits.Part> parts = new ArrayList<>();
+      splits.call(in).forEachRemaining(parts::add);
+      return List.of(new ReadPartition(new FirstPartition(new RunTotals(), List.of(), parts),
+          new byte[0], 0)).iterator();
     }
   }
 

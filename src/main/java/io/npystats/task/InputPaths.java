@@ -88,6 +88,9 @@ public final class InputPaths {
         statuses = selected(fs, fs.listStatus(path), files);
       } else if (isNpyName(path.getName())) {
         files.add(fs.makeQualified(path).toString());
+        // Kept for the reader as a store's listing is, and so that a file larger than a split is
+        // known to be one before any task runs.
+        statuses = new FileStatus[] {status};
       } else {
         files.addAll(readList(fs, fs.makeQualified(path), conf));
       }

@@ -86,8 +86,25 @@ public final class SummarizeFile {
     return reading(() -> {
           Stores.ReadableFile bytes = ahead[0];
           ahead[0] = null;
-          return read(path, listed, maxSplitBytes, start, length, bytes);
+          return read(path, listed, maxSplitBytes, start, length, bytes, false);
         },
+        reason -> new FirstRead(
+            FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
+  }
+
+  /**
+   * The first read of a file that a listing says is larger than a split, made before any task
+   * runs, by whoever plans the tasks: its header read and its length checked as {@link #first}
+   * does, with the same reasons, and nothing of its data. The split tasks can then start at once,
+   * beside the tasks that read the small files, rather than after them.
+   *
+   * @return the file's splits, or its error row, or null where its data fits in one split after
+   *     all (a long tail past the data) and {@link #first} is to read it
+   */
+  public FirstRead plan(String path, FileStatus listed, long maxSplitBytes) {
+    long start = System.nanoTime();
+    long[] length = {0};
+    return reading(() -> read(path, listed, maxSplitBytes, start, length, null, true),
         reason -> new FirstRead(
             FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
   }
@@ -130,8 +147,12 @@ public final class SummarizeFile {
     }
   }
 
+  /**
+   * @param readAhead the file's bytes read ahead, or null to open it
+   * @param headerOnly null instead of reading the data of a file that fits in one split
+   */
   private FirstRead read(String path, FileStatus listed, long maxSplitBytes, long start,
-      long[] length, Stores.ReadableFile readAhead) throws IOException {
+      long[] length, Stores.ReadableFile readAhead, boolean headerOnly) throws IOException {
     try (Stores.ReadableFile file = readAhead != null ? readAhead : open(path, listed)) {
       length[0] = file.length();
       NpyHeader header = NpyReader.readHeader(file.channel(), file.length());
@@ -139,6 +160,9 @@ public final class SummarizeFile {
           Clocks.secondsSince(start));
       if (splits != null) {
         return new FirstRead(null, splits);
+      }
+      if (headerOnly) {
+        return null;
       }
       StreamingStats stats = new StreamingStats();
       reader.readData(file.channel(), header, stats::add);

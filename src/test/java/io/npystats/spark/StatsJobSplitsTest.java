@@ -8,6 +8,7 @@ import io.npystats.testing.Fixtures;
 import io.npystats.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,8 +47,31 @@ class StatsJobSplitsTest {
     }
   }
 
+  /**
+   * Counts the jobs that read files or splits, and the tasks of those that read files (not those
+   * that read splits again with exact sums).
+   */
+  static final class ReadJobs extends SparkListener {
+    final AtomicInteger jobs = new AtomicInteger();
+    final AtomicInteger tasks = new AtomicInteger();
+
+    @Override
+    public void onJobStart(SparkListenerJobStart job) {
+      String description = job.properties().getProperty("spark.job.description", "");
+      if (description.startsWith("stats of ") || description.startsWith("exact sums of ")) {
+        jobs.incrementAndGet();
+        if (description.startsWith("exact sums of ")) {
+          return;
+        }
+        for (StageInfo stage : CollectionConverters.asJava(job.stageInfos())) {
+          tasks.addAndGet(stage.numTasks());
+        }
+      }
+    }
+  }
+
   private static Map<String, Row> run(String input, String runId, long splitBytes,
-      SplitTasks listener) throws Exception {
+      SparkListener listener) throws Exception {
     String warehouse = tmp.resolve("warehouse").toString();
     spark.sparkContext().addSparkListener(listener);
     try {
@@ -93,8 +117,8 @@ class StatsJobSplitsTest {
   void everyFixtureReadInSmallSplitsGetsTheRowOfItsWholeRead() throws Exception {
     String fixtures = Fixtures.dir() + "/*.npy";
     Map<String, Row> whole = run(fixtures, "whole", Long.MAX_VALUE, new SplitTasks());
-    SplitTasks tasks = new SplitTasks();
-    Map<String, Row> split = run(fixtures, "split", 4096, tasks);
+    ReadJobs reads = new ReadJobs();
+    Map<String, Row> split = run(fixtures, "split", 4096, reads);
 
     assertThat(split.keySet()).isEqualTo(whole.keySet());
     long expectedTasks = 0;
@@ -106,7 +130,9 @@ class StatsJobSplitsTest {
       }
     }
     assertThat(expectedTasks).isGreaterThan(500);
-    assertThat(tasks.tasks.get()).as("one task per split").isEqualTo((int) expectedTasks);
+    // A glob's listing gives the lengths: the splits are read in the job that reads the small
+    // files, in its 3 partitions.
+    assertThat(reads.tasks.get()).as("one task per split").isEqualTo((int) expectedTasks + 3);
   }
 
   @Test
@@ -134,5 +160,44 @@ class StatsJobSplitsTest {
     assertThat(split.get("truncated_data.npy").<String>getAs("error")).isEqualTo(
         "data shorter than the shape needs: shape (1000,) of <f8 needs 8128 bytes with the header,"
             + " file has 8028");
+  }
+
+  @Test
+  void filesTheListingSaysAreLargeAreReadInSplitsInTheJobThatReadsTheOthers() throws Exception {
+    Path dir = tmp.resolve("listed");
+    GenerateJob.run(spark, dir.toString(), 3, 20_000, 12, 2);
+    byte[] whole = Files.readAllBytes(dir.resolve("file_2.npy"));
+    Files.write(dir.resolve("file_2.npy"), Arrays.copyOf(whole, 100_000));
+    Files.copy(Fixtures.dir().resolve("one_f8.npy"), dir.resolve("small.npy"));
+    // A glob's listing gives each file's length: the driver knows the large files before the job.
+    String input = dir + "/*.npy";
+    Map<String, Row> wholeRows = run(input, "listed-whole", Long.MAX_VALUE, new ReadJobs());
+    ReadJobs reads = new ReadJobs();
+    Map<String, Row> split = run(input, "listed-split", 64 * 1024, reads);
+
+    assertThat(reads.jobs.get()).as("one job reads the files and the splits").isEqualTo(1);
+    assertThat(reads.tasks.get()).as("two files in 3 splits each, and one task of small files")
+        .isEqualTo(2 * 3 + 1);
+    assertThat(split).containsOnlyKeys("file_0.npy", "file_1.npy", "file_2.npy", "small.npy");
+    split.forEach((file, row) -> assertSameRow(file, row, wholeRows.get(file)));
+    assertThat(split.get("file_0.npy").<Long>getAs("n")).isEqualTo(20_000);
+    assertThat(split.get("file_2.npy").<String>getAs("error")).isEqualTo(
+        "data shorter than the shape needs: shape (20000,) of <f8 needs 160128 bytes with the"
+            + " header, file has 100000");
+  }
+
+  @Test
+  void aSingleLargeFileIsReadInSplitsInOneJob() throws Exception {
+    Path dir = tmp.resolve("single");
+    GenerateJob.run(spark, dir.toString(), 1, 20_000, 13, 1);
+    String input = dir.resolve("file_0.npy").toString();
+    Map<String, Row> wholeRows = run(input, "single-whole", Long.MAX_VALUE, new ReadJobs());
+    ReadJobs reads = new ReadJobs();
+    Map<String, Row> split = run(input, "single-split", 64 * 1024, reads);
+
+    assertThat(reads.jobs.get()).isEqualTo(1);
+    assertThat(reads.tasks.get()).as("its 3 splits and nothing else").isEqualTo(3);
+    assertSameRow("file_0.npy", split.get("file_0.npy"), wholeRows.get("file_0.npy"));
+    assertThat(split.get("file_0.npy").<Long>getAs("n")).isEqualTo(20_000);
   }
 }

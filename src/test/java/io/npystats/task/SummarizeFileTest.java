@@ -88,4 +88,27 @@ class SummarizeFileTest {
     assertThat(part.error()).isEqualTo("file changed while it was read: split 6 of 8 needs bytes"
         + " up to 7296, file has 7128 (it had 8128 when its header was read)");
   }
+
+  @Test
+  void aPlanReadsTheHeaderOnlyAndRefusesABadFileForTheReasonItsFirstReadGives(@TempDir Path dir)
+      throws IOException {
+    String small = Fixtures.dir().resolve("small_f8.npy").toString();
+    SummarizeFile.FirstRead planned = task.plan(small, null, 1024);
+    assertThat(planned.summary()).isNull();
+    assertThat(planned.splits().count()).isEqualTo(8);
+    assertThat(planned.splits()).usingRecursiveComparison().ignoringFields("headerSeconds")
+        .isEqualTo(task.first(small, 1024).splits());
+    assertThat(task.plan(small, null, 8000)).as("its data fits in one split").isNull();
+
+    Path truncated = dir.resolve("truncated.npy");
+    Files.copy(Fixtures.dir().resolve("small_f8.npy"), truncated);
+    try (FileChannel channel = FileChannel.open(truncated, StandardOpenOption.WRITE)) {
+      channel.truncate(5000);
+    }
+    FileSummary refused = task.plan(truncated.toString(), null, 1024).summary();
+    assertThat(refused.error()).isEqualTo("data shorter than the shape needs: shape (1000,) of"
+        + " <f8 needs 8128 bytes with the header, file has 5000");
+    assertThat(refused.error()).isEqualTo(task.first(truncated.toString(), 1024).summary().error());
+    assertThat(refused.bytes()).isEqualTo(5000);
+  }
 }
