@@ -145,7 +145,7 @@ public final class StatsJob {
         Dataset<Row> rows = spark.createDataFrame(summaries.rows().map(new ToRow(runId)),
             Tables.FILE_STATS_SCHEMA);
         jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
-        Tables.writeRun(rows, runId, warehouse, Tables.FILE_STATS,
+        Tables.writeFileStats(rows, runId, warehouse,
             fileStatsFiles(paths.size(), jsc.defaultParallelism()));
         double writeSeconds = Clocks.secondsSince(writeStart);
         Result result = new Result(runId, totals, slices, startupSeconds, jobSeconds, writeSeconds,

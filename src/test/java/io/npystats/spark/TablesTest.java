@@ -10,6 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -149,8 +154,8 @@ class TablesTest {
   }
 
   /**
-   * A run's rows written as that run: its partition replaced, the other run's kept, and no sort
-   * planned before the write, in as many files as asked.
+   * A run's rows written as that run: its partition replaced, the other run's kept, no sort
+   * planned before the write, in as many files as asked, and no Parquet dictionaries.
    */
   @Test
   void oneRunsRowsReplaceThatRunUnsortedInTheFilesAsked(@TempDir Path dir) throws Exception {
@@ -165,10 +170,20 @@ class TablesTest {
         .select(Tables.RUN_ID, "path").orderBy("path").collectAsList();
     assertThat(rows).map(Row::toString).containsExactly("[r2,/d/c.npy]", "[r1,/d/d.npy]",
         "[r1,/d/e.npy]", "[r1,/d/f.npy]", "[r1,/d/g.npy]");
+    List<Path> parquet;
     try (var files = java.nio.file.Files.list(
         dir.resolve(Tables.FILE_STATS).resolve(Tables.RUN_ID + "=r1"))) {
-      assertThat(files.map(f -> f.getFileName().toString()))
-          .filteredOn(name -> name.endsWith(".parquet")).hasSize(2);
+      parquet = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
+    }
+    assertThat(parquet).hasSize(2);
+    for (Path file : parquet) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+          new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+        for (BlockMetaData block : reader.getFooter().getBlocks()) {
+          assertThat(block.getColumns()).as("columns of %s", file)
+              .noneMatch(ColumnChunkMetaData::hasDictionaryPage);
+        }
+      }
     }
     assertThat(planOf(spark, description)).contains("WriteFiles").doesNotContain("Sort");
   }
@@ -188,8 +203,9 @@ class TablesTest {
     String description = "TablesTest write of " + runId + " " + System.nanoTime();
     jsc.setJobDescription(description);
     try {
-      Tables.writeRun(spark.createDataFrame(jsc.parallelize(rows, 2), Tables.FILE_STATS_SCHEMA),
-          runId, warehouse, Tables.FILE_STATS, files);
+      Tables.writeFileStats(
+          spark.createDataFrame(jsc.parallelize(rows, 2), Tables.FILE_STATS_SCHEMA), runId,
+          warehouse, files);
     } finally {
       jsc.setJobDescription(null);
     }
