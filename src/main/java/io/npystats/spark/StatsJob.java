@@ -68,6 +68,11 @@ public final class StatsJob {
    * ({@code --conf spark.hadoop.npystats.stats.split-size=256m}); {@code stats --split-size} wins.
    */
   public static final String SPLIT_SIZE = "npystats.stats.split-size";
+  /**
+   * The fewest {@code file_stats} rows a write task gets when the write is cut among the cores:
+   * some 0.8 MB of Parquet (zstd), so the files stay few and none is small.
+   */
+  static final int ROWS_PER_WRITE_TASK = 20_000;
   /** The local property {@code setJobDescription} sets, which later jobs of the thread keep. */
   private static final String JOB_DESCRIPTION = "spark.job.description";
 
@@ -156,7 +161,8 @@ public final class StatsJob {
         Dataset<Row> rows = spark.createDataFrame(summaries.rows().map(new ToRow(runId)),
             Tables.FILE_STATS_SCHEMA);
         jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
-        Tables.writeRun(rows, warehouse, Tables.FILE_STATS, 1 + paths.size() / 1_000_000);
+        Tables.writeFileStats(rows, runId, warehouse,
+            fileStatsFiles(paths.size(), jsc.defaultParallelism()));
         double writeSeconds = Clocks.secondsSince(writeStart);
         Result result = new Result(runId, totals, firstReads.getNumPartitions(), startupSeconds, jobSeconds, writeSeconds,
             warehouse, all.duplicates(), summaries.largeFiles(), summaries.splits());
@@ -295,6 +301,16 @@ public final class StatsJob {
     }
     return new Planned(large, refused, new InputPaths.Listing(rest,
         restStatuses.toArray(new FileStatus[0]), listing.duplicates()));
+  }
+
+  /**
+   * How many Parquet files, each one task, a run of {@code rows} rows writes: one a million rows
+   * at least, and one a core where each would still hold {@link #ROWS_PER_WRITE_TASK}. One task
+   * for every row left a core idle while it decoded, converted and encoded them all: 100,000 rows
+   * took that task 1.1 to 1.2 s of CPU, as much as the job's tasks took to read the files (1.3 s).
+   */
+  static int fileStatsFiles(int rows, int parallelism) {
+    return Math.max(1 + rows / 1_000_000, Math.min(parallelism, rows / ROWS_PER_WRITE_TASK));
   }
 
   static int defaultPartitions(int files, int parallelism) {

@@ -3,13 +3,27 @@ package io.npystats.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.task.FileSummary;
+import io.npystats.testing.SharedSpark;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.ui.SQLExecutionUIData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
 
 class TablesTest {
   /**
@@ -137,5 +151,79 @@ class TablesTest {
     expected.put("min", run.min());
     expected.put("max", run.max());
     assertLinesUp(Tables.RUNS_SCHEMA, Tables.row("r1", RunRow.COLUMNS, run), expected);
+  }
+
+  /**
+   * A run's rows written as that run: its partition replaced, the other run's kept, no sort
+   * planned before the write, in as many files as asked, and no Parquet dictionaries.
+   */
+  @Test
+  void oneRunsRowsReplaceThatRunUnsortedInTheFilesAsked(@TempDir Path dir) throws Exception {
+    SparkSession spark = SharedSpark.spark();
+    String warehouse = dir.toString();
+    writeFileStats(spark, warehouse, "r1", 1, summary("/d/a.npy"), summary("/d/b.npy"));
+    writeFileStats(spark, warehouse, "r2", 1, summary("/d/c.npy"));
+    String description = writeFileStats(spark, warehouse, "r1", 2, summary("/d/d.npy"),
+        summary("/d/e.npy"), summary("/d/f.npy"), summary("/d/g.npy"));
+
+    List<Row> rows = spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
+        .select(Tables.RUN_ID, "path").orderBy("path").collectAsList();
+    assertThat(rows).map(Row::toString).containsExactly("[r2,/d/c.npy]", "[r1,/d/d.npy]",
+        "[r1,/d/e.npy]", "[r1,/d/f.npy]", "[r1,/d/g.npy]");
+    List<Path> parquet;
+    try (var files = java.nio.file.Files.list(
+        dir.resolve(Tables.FILE_STATS).resolve(Tables.RUN_ID + "=r1"))) {
+      parquet = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
+    }
+    assertThat(parquet).hasSize(2);
+    for (Path file : parquet) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+          new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+        for (BlockMetaData block : reader.getFooter().getBlocks()) {
+          assertThat(block.getColumns()).as("columns of %s", file)
+              .noneMatch(ColumnChunkMetaData::hasDictionaryPage);
+        }
+      }
+    }
+    assertThat(planOf(spark, description)).contains("WriteFiles").doesNotContain("Sort");
+  }
+
+  private static FileSummary summary(String path) {
+    return new FileSummary(path, "ok", null, "<f8", "(1,)", 1, 1, 0, 1, 1, 0, 0, 136, 0.001);
+  }
+
+  /** Writes the summaries as run {@code runId}; returns the write's description. */
+  private static String writeFileStats(SparkSession spark, String warehouse, String runId,
+      int files, FileSummary... summaries) throws Exception {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Row> rows = new java.util.ArrayList<>();
+    for (FileSummary s : summaries) {
+      rows.add(new StatsJob.ToRow(runId).call(s));
+    }
+    String description = "TablesTest write of " + runId + " " + System.nanoTime();
+    jsc.setJobDescription(description);
+    try {
+      Tables.writeFileStats(
+          spark.createDataFrame(jsc.parallelize(rows, 2), Tables.FILE_STATS_SCHEMA), runId,
+          warehouse, files);
+    } finally {
+      jsc.setJobDescription(null);
+    }
+    return description;
+  }
+
+  /** The physical plan of the SQL execution described so, once the status store has it. */
+  private static String planOf(SparkSession spark, String description) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      for (SQLExecutionUIData execution : CollectionConverters.asJava(
+          spark.sharedState().statusStore().executionsList())) {
+        if (description.equals(execution.description())) {
+          return execution.physicalPlanDescription();
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no SQL execution described '" + description + "'");
   }
 }
