@@ -65,6 +65,13 @@ public final class ReadAhead implements AutoCloseable {
    */
   public static final int DEFAULT_FILES = 8;
   /**
+   * A task whose first eight local files are all in the page cache reads no more ahead: the rest
+   * of a folder read as a whole is then most likely there too, and reading a cached file ahead
+   * only adds a thread's hand-over and three system calls to each file, which doubled the time of
+   * a warm run on many small files (docs/performance.md#reading-ahead).
+   */
+  static final int PROBE_FILES = 8;
+  /**
    * The most bytes of buffers all the tasks of a JVM hold: an eighth of the heap, at most 256 MiB.
    * Direct memory is limited to the heap's size by default, and Spark's shuffle uses it too.
    */
@@ -94,6 +101,12 @@ public final class ReadAhead implements AutoCloseable {
   private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
   private final boolean intoPageCache;
   private final AtomicInteger filesIntoPageCache = new AtomicInteger();
+  /** How many of the first files say whether the page cache already holds the task's files. */
+  private final int probeFiles;
+  private final AtomicInteger residentProbes = new AtomicInteger();
+  private volatile boolean coldProbe;
+  /** Set once the first files were all in the page cache: reading ahead stops. */
+  private volatile boolean cacheWarm;
   // Guarded by this: buffers free for the next read, each holding its bytes of the budget.
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
   private int buffersOut;
@@ -113,17 +126,19 @@ public final class ReadAhead implements AutoCloseable {
   public ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
       long maxFileBytes, Runnable threadStart) {
     this(conf, paths, statuses, filesAhead, maxFileBytes, threadStart, BUDGET, BUDGET_BYTES,
-        Files.isWritable(DEV_NULL));
+        Files.isWritable(DEV_NULL), PROBE_FILES);
   }
 
   /**
    * @param budget permits of {@code budgetBytes} bytes in all, shared with other instances
    * @param intoPageCache whether a local file is read into the page cache rather than into a
    *     buffer here
+   * @param probeFiles how many of the first local files, all found in the page cache, stop the
+   *     reading ahead; 0 never stops it
    */
   ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
       long maxFileBytes, Runnable threadStart, Semaphore budget, long budgetBytes,
-      boolean intoPageCache) {
+      boolean intoPageCache, int probeFiles) {
     if (filesAhead < 1) {
       throw new IllegalArgumentException("files ahead must be at least 1: " + filesAhead);
     }
@@ -136,6 +151,7 @@ public final class ReadAhead implements AutoCloseable {
     this.maxFileBytes = Math.min(maxFileBytes, budgetBytes / filesAhead);
     this.budget = budget;
     this.intoPageCache = intoPageCache;
+    this.probeFiles = probeFiles;
     this.reads = new ArrayList<>(paths.size());
     this.threads = Executors.newFixedThreadPool(filesAhead, r -> {
       Thread thread = new Thread(() -> {
@@ -157,9 +173,12 @@ public final class ReadAhead implements AutoCloseable {
       throw new IllegalStateException("file " + index + " taken where " + next + " was next");
     }
     next++;
-    while (reads.size() < Math.min(paths.size(), index + 1 + filesAhead)) {
+    while (!cacheWarm && reads.size() < Math.min(paths.size(), index + 1 + filesAhead)) {
       int i = reads.size();
       reads.add(threads.submit(() -> read(i)));
+    }
+    if (index >= reads.size()) {
+      return null; // the page cache holds the files: the task reads them as it would
     }
     Read read;
     try {
@@ -203,7 +222,9 @@ public final class ReadAhead implements AutoCloseable {
       }
       FileSystem fs = fileSystemOf(path);
       if (intoPageCache && fs instanceof RawLocalFileSystem raw) {
-        intoPageCache(raw.pathToFile(path).toPath());
+        if (!cacheWarm) {
+          intoPageCache(raw.pathToFile(path).toPath(), index);
+        }
         return Read.NOT_AHEAD;
       }
       if (listed != null && listed.getLen() > maxFileBytes) {
@@ -238,7 +259,7 @@ public final class ReadAhead implements AutoCloseable {
    * small buffer, which stays in the core's cache; holding the bytes here instead would copy
    * every file twice more through main memory, which made a warm run slower (docs/performance.md).
    */
-  private void intoPageCache(java.nio.file.Path file) throws IOException {
+  private void intoPageCache(java.nio.file.Path file, int index) throws IOException {
     if (!Files.isRegularFile(file)) {
       return; // the task says why; a pipe would never end
     }
@@ -247,6 +268,15 @@ public final class ReadAhead implements AutoCloseable {
       long size = in.size();
       if (size > maxSplitBytes) {
         return; // the task reads its header only
+      }
+      if (index < probeFiles && !coldProbe) {
+        // Whether every page is in memory (mincore), without reading any.
+        if (size == 0 || in.map(FileChannel.MapMode.READ_ONLY, 0, size).isLoaded()) {
+          cacheWarm = residentProbes.incrementAndGet() >= Math.min(probeFiles, paths.size())
+              && !coldProbe;
+          return;
+        }
+        coldProbe = true;
       }
       for (long at = 0; at < size; ) {
         long sent = in.transferTo(at, size - at, sink);
@@ -257,6 +287,11 @@ public final class ReadAhead implements AutoCloseable {
       }
     }
     filesIntoPageCache.incrementAndGet();
+  }
+
+  /** How many reads were started, whether they read anything or not. */
+  synchronized int readsStarted() {
+    return reads.size();
   }
 
   /** How many local files were read into the page cache. */

@@ -84,7 +84,7 @@ class ReadAheadTest {
     Semaphore budget = new Semaphore((int) BUDGET);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        BUDGET, false)) {
+        BUDGET, false, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
     }
     assertThat(readAhead[0]).as("files read ahead: all but the missing one and the folder")
@@ -98,13 +98,40 @@ class ReadAheadTest {
     Semaphore budget = new Semaphore((int) BUDGET);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        BUDGET, true)) {
+        BUDGET, true, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
       assertThat(ahead.filesIntoPageCache()).as("all but the missing file and the folder")
           .isEqualTo(paths.size() - 2);
     }
     assertThat(readAhead[0]).as("files handed over as bytes").isZero();
     assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+  }
+
+  @Test
+  void stopsReadingAheadWhereTheFirstFilesAreAlreadyInThePageCache() throws IOException {
+    // Files just written and read are in the page cache: after four found there, no more reads
+    // but those started while the four were looked at.
+    List<String> regular = new java.util.ArrayList<>();
+    for (String path : paths) {
+      if (Files.isRegularFile(Path.of(path))) {
+        Files.readAllBytes(Path.of(path));
+        regular.add(path);
+      }
+    }
+    assertThat(regular.size()).isGreaterThan(20);
+    int[] readAhead = {0};
+    try (ReadAhead ahead = new ReadAhead(CONF, regular, null, 4, Long.MAX_VALUE, () -> {},
+        new Semaphore((int) BUDGET), BUDGET, true, 4)) {
+      for (int i = 0; i < regular.size(); i++) {
+        try (Stores.ReadableFile file = ahead.take(i)) {
+          readAhead[0] += file == null ? 0 : 1;
+        }
+      }
+      assertThat(ahead.filesIntoPageCache()).as("files read into the page cache")
+          .isLessThanOrEqualTo(4);
+      assertThat(ahead.readsStarted()).as("reads started").isLessThan(4 + 4 + 2);
+    }
+    assertThat(readAhead[0]).isZero();
   }
 
   @Test
@@ -122,7 +149,7 @@ class ReadAheadTest {
     for (boolean intoPageCache : new boolean[] {true, false}) {
       int[] readAhead = {0};
       try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, split, () -> {},
-          new Semaphore((int) BUDGET), BUDGET, intoPageCache)) {
+          new Semaphore((int) BUDGET), BUDGET, intoPageCache, 0)) {
         assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
         assertThat(readAhead[0] + ahead.filesIntoPageCache()).as("into the page cache: %s",
             intoPageCache).isEqualTo(small);
@@ -134,7 +161,7 @@ class ReadAheadTest {
   void holdsAtMostItsFilesAheadAndTheTakenOne() throws Exception {
     Semaphore budget = new Semaphore((int) BUDGET);
     try (ReadAhead ahead = new ReadAhead(CONF, paths.subList(11, 19), null, 2, Long.MAX_VALUE,
-        () -> {}, budget, BUDGET, false)) {
+        () -> {}, budget, BUDGET, false, 0)) {
       Stores.ReadableFile first = ahead.take(0);
       assertThat(first).isNotNull();
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -163,7 +190,7 @@ class ReadAheadTest {
     Semaphore budget = new Semaphore((int) room);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 1, Long.MAX_VALUE, () -> {}, budget,
-        room, false)) {
+        room, false, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
     }
     assertThat(readAhead[0]).isBetween(1, paths.size() - 5);
@@ -175,7 +202,7 @@ class ReadAheadTest {
     Semaphore budget = new Semaphore((int) BUDGET);
     List<Thread> threads = new CopyOnWriteArrayList<>();
     ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE,
-        () -> threads.add(Thread.currentThread()), budget, BUDGET, false);
+        () -> threads.add(Thread.currentThread()), budget, BUDGET, false, 0);
     // Closed midway, with files read ahead and never taken.
     ahead.take(0).close();
     Stores.ReadableFile open = ahead.take(1);
