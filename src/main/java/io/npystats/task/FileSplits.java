@@ -98,14 +98,24 @@ public record FileSplits(String path, long fileLength, String descr, String shap
    * exact sums. A failed split has nothing to vouch for.
    */
   public boolean sumsVouchedFor(List<Part> parts) {
-    StreamingStats stats = new StreamingStats();
-    for (Part part : inOrder(parts)) {
+    StreamingStats stats = merged(inOrder(parts));
+    return stats == null || stats.sumVouchedFor();
+  }
+
+  /** The parts' partials merged in split order, or null where a split failed. */
+  private static StreamingStats merged(List<Part> ordered) {
+    StreamingStats stats = null;
+    for (Part part : ordered) {
       if (part.error() != null) {
-        return true;
+        return null;
+      }
+      if (stats == null) {
+        // Parts with exact sums merge into a partial that keeps them exact.
+        stats = part.stats().hasExactSum() ? StreamingStats.exact() : new StreamingStats();
       }
       stats.merge(part.stats());
     }
-    return stats.sumVouchedFor();
+    return stats;
   }
 
   private static List<Part> inOrder(List<Part> parts) {
@@ -131,16 +141,11 @@ public record FileSplits(String path, long fileLength, String descr, String shap
             .map(Part::index).toList() + ", expected each of 0 to " + (count() - 1) + " once");
       }
     }
-    StreamingStats stats = null;
-    for (Part part : ordered) {
-      if (part.error() != null) {
-        return FileSummary.error(path, part.error(), fileLength, seconds);
-      }
-      if (stats == null) {
-        // Parts with exact sums merge into a partial that keeps them exact.
-        stats = part.stats().hasExactSum() ? StreamingStats.exact() : new StreamingStats();
-      }
-      stats.merge(part.stats());
+    StreamingStats stats = merged(ordered);
+    if (stats == null) {
+      String firstError = ordered.stream().map(Part::error).filter(e -> e != null).findFirst()
+          .orElseThrow();
+      return FileSummary.error(path, firstError, fileLength, seconds);
     }
     return FileSummary.ok(path, descr, shape, stats, fileLength, seconds);
   }

@@ -182,35 +182,35 @@ public final class SummarizeFile {
    */
   private StreamingStats readExactly(String path, FileStatus listed, NpyDtype dtype,
       long offset, long length, String what) throws IOException {
-    Path location = new Path(path);
-    try (Stores.ReadableFile file =
-        Stores.openForRead(location, fileSystemOf(location), offset, listed)) {
-      StreamingStats stats = StreamingStats.exact();
-      long missing = reader.readItems(file.channel(), dtype, length, stats::add);
-      if (missing > 0) {
-        throw new NpyFormatException("file changed while it was read: " + what + " needs bytes"
-            + " up to " + (offset + length) + ", file has " + file.length());
-      }
-      return stats;
-    }
+    StreamingStats stats = StreamingStats.exact();
+    readItems(path, listed, offset, length, dtype, stats, what, "");
+    return stats;
   }
 
   private FileSplits.Part readSplit(FileSplits.Split split, long start) throws IOException {
     FileSplits f = split.file();
-    Path location = new Path(f.path());
+    StreamingStats stats = split.exactSums() ? StreamingStats.exact() : new StreamingStats();
+    readItems(f.path(), null, split.offset(), split.length(), NpyDtype.parse(f.descr()), stats,
+        "split " + split.index() + " of " + f.count(),
+        " (it had " + f.fileLength() + " when its header was read)");
+    return new FileSplits.Part(f.path(), split.index(), stats, null, Clocks.secondsSince(start));
+  }
+
+  /**
+   * Reads the items in {@code length} bytes from {@code offset} into {@code stats}; a file that
+   * ends before them changed since its header was read, and is refused saying which bytes
+   * {@code what} needs.
+   */
+  private void readItems(String path, FileStatus listed, long offset, long length,
+      NpyDtype dtype, StreamingStats stats, String what, String headerLength) throws IOException {
+    Path location = new Path(path);
     try (Stores.ReadableFile file =
-        Stores.openForRead(location, fileSystemOf(location), split.offset())) {
-      StreamingStats stats = split.exactSums() ? StreamingStats.exact() : new StreamingStats();
-      long missing = reader.readItems(file.channel(), NpyDtype.parse(f.descr()), split.length(),
-          stats::add);
+        Stores.openForRead(location, fileSystemOf(location), offset, listed)) {
+      long missing = reader.readItems(file.channel(), dtype, length, stats::add);
       if (missing > 0) {
-        throw new NpyFormatException("file changed while it was read: split " + split.index()
-            + " of " + f.count() + " needs bytes up to " + (split.offset() + split.length())
-            + ", file has " + file.length() + " (it had "
-            + f.fileLength() + " when its header was read)");
+        throw new NpyFormatException("file changed while it was read: " + what + " needs bytes"
+            + " up to " + (offset + length) + ", file has " + file.length() + headerLength);
       }
-      return new FileSplits.Part(f.path(), split.index(), stats, null,
-          Clocks.secondsSince(start));
     }
   }
 
