@@ -65,10 +65,12 @@ public final class ReadAhead implements AutoCloseable {
    */
   public static final int DEFAULT_FILES = 8;
   /**
-   * A task whose first eight local files are all in the page cache reads no more ahead: the rest
+   * A task whose first eight local files are all in the page cache reads nothing ahead: the rest
    * of a folder read as a whole is then most likely there too, and reading a cached file ahead
    * only adds a thread's hand-over and three system calls to each file, which doubled the time of
-   * a warm run on many small files (docs/performance.md#reading-ahead).
+   * a warm run on many small files (docs/performance.md#reading-ahead). The task's own thread
+   * asks, before any reading thread starts: asked by the reading threads, with eight of them
+   * started and waited for in every task, the question cost a warm run a tenth of its time.
    */
   static final int PROBE_FILES = 8;
   /**
@@ -103,10 +105,8 @@ public final class ReadAhead implements AutoCloseable {
   private final AtomicInteger filesIntoPageCache = new AtomicInteger();
   /** How many of the first files say whether the page cache already holds the task's files. */
   private final int probeFiles;
-  private final AtomicInteger residentProbes = new AtomicInteger();
-  private volatile boolean coldProbe;
-  /** Set once the first files were all in the page cache: reading ahead stops. */
-  private volatile boolean cacheWarm;
+  /** Set where the first files were all in the page cache: nothing is read ahead. */
+  private boolean cacheWarm;
   // Guarded by this: buffers free for the next read, each holding its bytes of the budget.
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
   private int buffersOut;
@@ -173,6 +173,9 @@ public final class ReadAhead implements AutoCloseable {
       throw new IllegalStateException("file " + index + " taken where " + next + " was next");
     }
     next++;
+    if (index == 0) {
+      cacheWarm = firstFilesResident();
+    }
     while (!cacheWarm && reads.size() < Math.min(paths.size(), index + 1 + filesAhead)) {
       int i = reads.size();
       reads.add(threads.submit(() -> read(i)));
@@ -222,9 +225,7 @@ public final class ReadAhead implements AutoCloseable {
       }
       FileSystem fs = fileSystemOf(path);
       if (intoPageCache && fs instanceof RawLocalFileSystem raw) {
-        if (!cacheWarm) {
-          intoPageCache(raw.pathToFile(path).toPath(), index);
-        }
+        intoPageCache(raw.pathToFile(path).toPath());
         return Read.NOT_AHEAD;
       }
       if (listed != null && listed.getLen() > maxFileBytes) {
@@ -259,7 +260,7 @@ public final class ReadAhead implements AutoCloseable {
    * small buffer, which stays in the core's cache; holding the bytes here instead would copy
    * every file twice more through main memory, which made a warm run slower (docs/performance.md).
    */
-  private void intoPageCache(java.nio.file.Path file, int index) throws IOException {
+  private void intoPageCache(java.nio.file.Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       return; // the task says why; a pipe would never end
     }
@@ -268,15 +269,6 @@ public final class ReadAhead implements AutoCloseable {
       long size = in.size();
       if (size > maxSplitBytes) {
         return; // the task reads its header only
-      }
-      if (index < probeFiles && !coldProbe) {
-        // Whether every page is in memory (mincore), without reading any.
-        if (size == 0 || in.map(FileChannel.MapMode.READ_ONLY, 0, size).isLoaded()) {
-          cacheWarm = residentProbes.incrementAndGet() >= Math.min(probeFiles, paths.size())
-              && !coldProbe;
-          return;
-        }
-        coldProbe = true;
       }
       for (long at = 0; at < size; ) {
         long sent = in.transferTo(at, size - at, sink);
@@ -287,6 +279,41 @@ public final class ReadAhead implements AutoCloseable {
       }
     }
     filesIntoPageCache.incrementAndGet();
+  }
+
+  /**
+   * Whether the first {@link #probeFiles} files are all local files no larger than a split whose
+   * every page is in the page cache ({@code mincore}, through {@link
+   * java.nio.MappedByteBuffer#isLoaded}), asked without reading any of them. It stops at the
+   * first that is not, so a cold task pays one look.
+   */
+  private boolean firstFilesResident() {
+    int probes = Math.min(probeFiles, paths.size());
+    if (!intoPageCache || probes == 0) {
+      return false;
+    }
+    try {
+      for (int i = 0; i < probes; i++) {
+        Path path = new Path(paths.get(i));
+        if (!(fileSystemOf(path) instanceof RawLocalFileSystem raw)) {
+          return false;
+        }
+        java.nio.file.Path file = raw.pathToFile(path).toPath();
+        if (!Files.isRegularFile(file)) {
+          return false; // the reading threads leave it to the task, which says why
+        }
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+          long size = in.size();
+          if (size > maxSplitBytes
+              || size > 0 && !in.map(FileChannel.MapMode.READ_ONLY, 0, size).isLoaded()) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false; // the reading threads and the task meet the same failure, and say what it is
+    }
   }
 
   /** How many reads were started, whether they read anything or not. */
