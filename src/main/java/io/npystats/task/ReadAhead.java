@@ -65,7 +65,7 @@ public final class ReadAhead implements AutoCloseable {
    */
   public static final int DEFAULT_FILES = 8;
   /**
-   * A task whose first eight local files are all in the page cache reads nothing ahead: the rest
+   * A task whose first eight local files are mostly in the page cache reads nothing ahead: the rest
    * of a folder read as a whole is then most likely there too, and reading a cached file ahead
    * only adds a thread's hand-over and three system calls to each file, which doubled the time of
    * a warm run on many small files (docs/performance.md#reading-ahead). The task's own thread
@@ -282,38 +282,40 @@ public final class ReadAhead implements AutoCloseable {
   }
 
   /**
-   * Whether the first {@link #probeFiles} files are all local files no larger than a split whose
-   * every page is in the page cache ({@code mincore}, through {@link
-   * java.nio.MappedByteBuffer#isLoaded}), asked without reading any of them. It stops at the
-   * first that is not, so a cold task pays one look.
+   * Whether most of the first {@link #probeFiles} files are local files no larger than a split
+   * whose every page is in the page cache ({@code mincore}, through {@link
+   * java.nio.MappedByteBuffer#isLoaded}), asked without reading any of them. Most, not all: the
+   * kernel reclaims a page here and there from files read a while ago, and one such page among
+   * eight files made a warm task read ahead. A folder whose cache was dropped has none of them.
    */
   private boolean firstFilesResident() {
     int probes = Math.min(probeFiles, paths.size());
     if (!intoPageCache || probes == 0) {
       return false;
     }
+    int resident = 0;
     try {
-      for (int i = 0; i < probes; i++) {
+      for (int i = 0; i < probes && 2 * (i - resident) < probes; i++) {
         Path path = new Path(paths.get(i));
         if (!(fileSystemOf(path) instanceof RawLocalFileSystem raw)) {
           return false;
         }
         java.nio.file.Path file = raw.pathToFile(path).toPath();
         if (!Files.isRegularFile(file)) {
-          return false; // the reading threads leave it to the task, which says why
+          continue; // the reading threads leave it to the task, which says why
         }
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
           long size = in.size();
-          if (size > maxSplitBytes
-              || size > 0 && !in.map(FileChannel.MapMode.READ_ONLY, 0, size).isLoaded()) {
-            return false;
+          if (size <= maxSplitBytes
+              && (size == 0 || in.map(FileChannel.MapMode.READ_ONLY, 0, size).isLoaded())) {
+            resident++;
           }
         }
       }
-      return true;
     } catch (IOException | RuntimeException e) {
       return false; // the reading threads and the task meet the same failure, and say what it is
     }
+    return 2 * resident > probes;
   }
 
   /** How many reads were started, whether they read anything or not. */
