@@ -111,8 +111,8 @@ final class StatsCommand implements Callable<Integer>, Checked {
         r.duplicatesDropped() == 0 ? "" : String.format("; %,d duplicate path%s dropped",
             r.duplicatesDropped(), r.duplicatesDropped() == 1 ? "" : "s"),
         secondsSinceJvmStart());
-    w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (read and statistics;"
-        + " Spark start-up %.1f s and the table write %.1f s apart)%n", r.jobSeconds(),
+    w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (read, statistics and"
+        + " rows written; Spark start-up %.1f s and the tables' commit %.1f s apart)%n", r.jobSeconds(),
         r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds(),
         r.writeSeconds());
     if (r.largeFiles() > 0) {

@@ -10,13 +10,8 @@ import io.npystats.task.ReadAhead;
 import io.npystats.task.RunTotals;
 import io.npystats.task.SummarizeFile;
 import io.npystats.task.SummarizeFile.FirstRead;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -29,17 +24,14 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskContext$;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
@@ -68,19 +60,16 @@ public final class StatsJob {
    * ({@code --conf spark.hadoop.npystats.stats.split-size=256m}); {@code stats --split-size} wins.
    */
   public static final String SPLIT_SIZE = "npystats.stats.split-size";
-  /**
-   * The fewest {@code file_stats} rows a write task gets when the write is cut among the cores:
-   * some 0.8 MB of Parquet (zstd), so the files stay few and none is small.
-   */
-  static final int ROWS_PER_WRITE_TASK = 20_000;
   /** The local property {@code setJobDescription} sets, which later jobs of the thread keep. */
   private static final String JOB_DESCRIPTION = "spark.job.description";
 
   /** What a statistics run did. */
   /**
-   * @param jobSeconds listing the input, reading every file and merging the statistics: the
-   *     work a numpy loop or a C reader also does, so the figure to compare with them
-   * @param writeSeconds writing the {@code file_stats} table afterwards
+   * @param jobSeconds listing the input, reading every file, merging the statistics and writing
+   *     each file's row, which the tasks do as they go: the work a numpy loop or a C reader does,
+   *     and its rows kept, so the figure to compare with them
+   * @param writeSeconds committing the {@code file_stats} rows afterwards: the rows the driver
+   *     made written, and the tasks' files moved into the run's partition
    * @param duplicatesDropped how many paths the input named again, and that got no second row
    * @param largeFiles how many files were larger than a split, and read in splits
    * @param splits how many splits those were, each a task
@@ -130,50 +119,90 @@ public final class StatsJob {
     int slices = partitions > 0 ? partitions : defaultPartitions(files, jsc.defaultParallelism());
     slices = Math.max(files == 0 ? 0 : 1, Math.min(slices, files));
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
+    FileStatsFormat format = new FileStatsFormat(spark.version(),
+        spark.sparkContext().getConf().get(ParquetRecords.CODEC_SETTING, "snappy"));
 
     List<FileSplits.Split> splits = new ArrayList<>();
     planned.large().forEach(f -> splits.addAll(f.splits()));
-    jsc.setJobDescription("stats of " + paths.size() + " files in " + input
-        + (splits.isEmpty() ? "" : ", " + splits.size() + " splits of " + planned.large().size()
-        + " large files among them"));
-    JavaRDD<ReadPartition> fileReads = files == 0 ? jsc.emptyRDD()
-        : jsc.parallelize(slice(listing, slices), slices)
-            .mapPartitions(new ReadPartitions(new FirstReads(conf, splitBytes)));
-    // The splits come first: the longest tasks start first, and the small files fill the cores
-    // as they free up, so the job ends with the last split rather than a split after the rest.
-    JavaRDD<ReadPartition> firstReads = (splits.isEmpty() ? fileReads
-        : readSplitsInPartitions(jsc, splits, conf).union(fileReads))
-        // A partition is one object that holds its summaries encoded: sizing it for the cache
-        // walks a handful of objects, not a reflective walk of each summary, and nothing is
-        // serialized unless it spills. A cache of the summaries themselves, serialized, cost
-        // Java's serialization of every summary once and its deserialization twice: a third of
-        // the tasks' time for files of 8 KB.
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      // Reads every file once and caches the first reads the write then uses.
-      Summaries summaries = summarize(jsc, firstReads, planned, conf);
+    // The writer's lock from before the job: the tasks write into a staging folder of the table,
+    // which another writer's clearing of leftovers would otherwise take for a killed run's.
+    try (Warehouse tables = Warehouse.forWriting(warehouse, hadoop)) {
+      Path staging = tables.stage(Tables.FILE_STATS, runId);
+      jsc.setJobDescription("stats of " + paths.size() + " files in " + input
+          + (splits.isEmpty() ? "" : ", " + splits.size() + " splits of "
+          + planned.large().size() + " large files among them"));
+      JavaRDD<ReadPartition> fileReads = files == 0 ? jsc.emptyRDD()
+          : jsc.parallelize(slice(listing, slices), slices).mapPartitions(new ReadPartitions(
+              new FirstReads(conf, splitBytes), conf, staging.toString(), format));
+      // The splits come first: the longest tasks start first, and the small files fill the cores
+      // as they free up, so the job ends with the last split rather than a split after the rest.
+      JavaRDD<ReadPartition> firstReads = splits.isEmpty() ? fileReads
+          : readSplitsInPartitions(jsc, splits, conf).union(fileReads);
+      // Reads every file once; each task writes its files' rows to a file of the table's staging.
+      Summaries summaries;
+      try {
+        summaries = summarize(jsc, firstReads, planned, conf);
+      } catch (Throwable e) { // SparkException too, a checked one that Scala throws undeclared
+        try {
+          tables.discard(staging);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup); // the next writer clears it
+        }
+        throw e;
+      }
       RunTotals totals = summaries.totals();
       double jobSeconds = Clocks.secondsSince(start);
-      try (Warehouse tables = Warehouse.forWriting(warehouse, hadoop)) {
-        long writeStart = System.nanoTime();
-        // The runs row commits the run, so it goes first from a re-run and last from every run.
-        tables.uncommit(runId);
-        Dataset<Row> rows = spark.createDataFrame(summaries.rows().map(new ToRow(runId)),
-            Tables.FILE_STATS_SCHEMA);
-        jsc.setJobDescription("write " + Tables.FILE_STATS + " for run " + runId);
-        Tables.writeFileStats(rows, runId, warehouse,
-            fileStatsFiles(paths.size(), jsc.defaultParallelism()));
-        double writeSeconds = Clocks.secondsSince(writeStart);
-        Result result = new Result(runId, totals, firstReads.getNumPartitions(), startupSeconds, jobSeconds, writeSeconds,
-            warehouse, all.duplicates(), summaries.largeFiles(), summaries.splits());
-        PausePoint.reach("runs-write");
-        writeRunRow(spark, result, input, startedAt);
-        PausePoint.reach("done");
-        return result;
+      long writeStart = System.nanoTime();
+      // The runs row commits the run, so it goes first from a re-run and last from every run.
+      tables.uncommit(runId);
+      PausePoint.reach("file_stats-write");
+      List<Path> staged = new ArrayList<>(summaries.files());
+      try {
+        if (!summaries.rows().isEmpty()) {
+          // The rows the driver made: files refused by the plan and those read in splits.
+          Path driverRows = new Path(staging, format.fileName(summaries.files().size(), "driver"));
+          try (ParquetRecords<FileSummary> out = format.create(hadoop, driverRows)) {
+            for (FileSummary row : summaries.rows()) {
+              out.write(row);
+            }
+          }
+          staged.add(driverRows);
+        }
+        PausePoint.reach("file_stats-commit");
+        tables.replacePartition(Tables.FILE_STATS, runId, staging, staged);
+      } catch (IOException | RuntimeException e) {
+        throw new WarehouseWriteException(staging.getParent().toString(), e);
       }
+      double writeSeconds = Clocks.secondsSince(writeStart);
+      Result result = new Result(runId, totals, firstReads.getNumPartitions(), startupSeconds,
+          jobSeconds, writeSeconds, warehouse, all.duplicates(), summaries.largeFiles(),
+          summaries.splits());
+      PausePoint.reach("runs-write");
+      writeRunRow(spark, tables, format, result, input, startedAt, hadoop);
+      PausePoint.reach("done");
+      return result;
     } finally {
-      firstReads.unpersist(false);
       conf.destroy();
+    }
+  }
+
+  /**
+   * How the tasks and the driver write {@code file_stats} files: as Spark would, with the
+   * session's compression, and without Parquet's dictionaries, since a file's path and figures
+   * are its own and each page built a dictionary only to fall back to plain values (on two
+   * cores, 100,000 rows took 0.96 to 1.04 s of CPU to write without, 1.23 to 1.57 s with, and the
+   * files grew by 2.5%).
+   */
+  record FileStatsFormat(String sparkVersion, String codec) implements Serializable {
+    ParquetRecords<FileSummary> create(Configuration conf, Path file) throws IOException {
+      return new ParquetRecords<>(conf, file, FileSummary.COLUMNS, Tables.FILE_STATS_SCHEMA,
+          sparkVersion, codec, false);
+    }
+
+    /** A file's name, as Spark's are named: its part, who wrote it, its compression. */
+    String fileName(int part, String writer) {
+      String compression = ParquetRecords.codec(codec).getExtension();
+      return String.format("part-%05d-%s%s.parquet", part, writer, compression);
     }
   }
 
@@ -303,41 +332,47 @@ public final class StatsJob {
         restStatuses.toArray(new FileStatus[0]), listing.duplicates()));
   }
 
-  /**
-   * How many Parquet files, each one task, a run of {@code rows} rows writes: one a million rows
-   * at least, and one a core where each would still hold {@link #ROWS_PER_WRITE_TASK}. One task
-   * for every row left a core idle while it decoded, converted and encoded them all: 100,000 rows
-   * took that task 1.1 to 1.2 s of CPU, as much as the job's tasks took to read the files (1.3 s).
-   */
-  static int fileStatsFiles(int rows, int parallelism) {
-    return Math.max(1 + rows / 1_000_000, Math.min(parallelism, rows / ROWS_PER_WRITE_TASK));
-  }
-
   static int defaultPartitions(int files, int parallelism) {
     int byFiles = (files + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION;
     return Math.max(parallelism * 2, Math.min(byFiles, parallelism * MAX_TASKS_PER_CORE));
   }
 
-  private static void writeRunRow(SparkSession spark, Result r, String input, long startedAt)
-      throws IOException {
+  /**
+   * Writes the run's {@code runs} row, which commits it: staged first, and moved into the table's
+   * partition of the run only once written whole.
+   */
+  private static void writeRunRow(SparkSession spark, Warehouse tables, FileStatsFormat format,
+      Result r, String input, long startedAt, Configuration hadoop) throws IOException {
     StreamingStats s = r.totals().stats();
-    Row row = Tables.row(r.runId(), RunRow.COLUMNS, new RunRow("stats", input,
-        spark.sparkContext().master(), spark.sparkContext().applicationId(), spark.version(),
-        new Timestamp(startedAt), r.totals().files(), r.totals().ok(), r.totals().failed(),
-        s.count(), r.totals().bytes(), r.startupSeconds(), r.jobSeconds(), r.writeSeconds(),
-        r.filesPerSecond(), r.megabytesPerSecond(), s.mean(), s.std(), s.min(), s.max()));
-    Dataset<Row> runs = spark.createDataFrame(List.of(row), Tables.RUNS_SCHEMA);
-    Tables.writeRun(runs, r.warehouse(), Tables.RUNS, 1);
+    RunRow row = new RunRow("stats", input, spark.sparkContext().master(),
+        spark.sparkContext().applicationId(), spark.version(), new Timestamp(startedAt),
+        r.totals().files(), r.totals().ok(), r.totals().failed(), s.count(), r.totals().bytes(),
+        r.startupSeconds(), r.jobSeconds(), r.writeSeconds(), r.filesPerSecond(),
+        r.megabytesPerSecond(), s.mean(), s.std(), s.min(), s.max());
+    try {
+      Path staging = tables.stage(Tables.RUNS, r.runId());
+      Path file = new Path(staging, format.fileName(0, "driver"));
+      try (ParquetRecords<RunRow> out = new ParquetRecords<>(hadoop, file, RunRow.COLUMNS,
+          Tables.RUNS_SCHEMA, format.sparkVersion(), format.codec(), true)) {
+        out.write(row);
+      }
+      PausePoint.reach("runs-commit");
+      tables.replacePartition(Tables.RUNS, r.runId(), staging, List.of(file));
+    } catch (IOException | RuntimeException e) {
+      throw new WarehouseWriteException(Tables.path(r.warehouse(), Tables.RUNS), e);
+    }
   }
 
   /**
    * Every file's summary, and their totals.
    *
-   * @param rows those the first reads completed, then those read in splits, one row a file
+   * @param files the files of rows the tasks wrote, one a task that read files whole
+   * @param rows the rows the driver made: files refused by the plan, then those read in splits
    * @param largeFiles how many files were read in splits
    * @param splits how many splits they were read in
    */
-  record Summaries(JavaRDD<FileSummary> rows, RunTotals totals, int largeFiles, int splits) {}
+  record Summaries(List<Path> files, List<FileSummary> rows, RunTotals totals, int largeFiles,
+      int splits) {}
 
   /**
    * Totals the first reads and collects the files larger than a split, in one job that reads every
@@ -352,18 +387,21 @@ public final class StatsJob {
     RunTotals totals = new RunTotals();
     List<FileSplits> found = new ArrayList<>();
     List<FileSplits.Part> parts = new ArrayList<>();
-    for (FirstPartition partial : firstReads.map(ReadPartition::first).collect()) {
+    List<Path> files = new ArrayList<>();
+    for (ReadPartition read : firstReads.collect()) {
+      FirstPartition partial = read.first();
       totals.merge(partial.totals());
       found.addAll(partial.large());
       parts.addAll(partial.parts());
+      if (read.file() != null) {
+        files.add(new Path(read.file()));
+      }
     }
     planned.refused().forEach(totals::add);
-    JavaRDD<FileSummary> whole = firstReads.flatMap(ReadPartition::summaries);
     List<FileSplits> large = new ArrayList<>(planned.large());
     large.addAll(found);
     if (large.isEmpty()) {
-      return new Summaries(planned.refused().isEmpty() ? whole
-          : whole.union(jsc.parallelize(planned.refused(), 1)), totals, 0, 0);
+      return new Summaries(files, planned.refused(), totals, 0, 0);
     }
     List<FileSplits.Split> splits = new ArrayList<>();
     found.forEach(f -> splits.addAll(f.splits()));
@@ -383,8 +421,7 @@ public final class StatsJob {
     for (FileSplits file : large) {
       splitCount += file.count();
     }
-    return new Summaries(whole.union(jsc.parallelize(rows, 1)), totals, large.size(),
-        splitCount);
+    return new Summaries(files, rows, totals, large.size(), splitCount);
   }
 
   /** The parts of {@code splits}, one task a split, each as a partition of first reads. */
@@ -574,69 +611,72 @@ public final class StatsJob {
       implements Serializable {}
 
   /**
-   * What a partition's first reads gave: its totals and large files, and the summaries of the
-   * files it read whole, in order, encoded by {@link FileSummary#COLUMNS}.
+   * What a partition's first reads gave: its totals and large files, and the file its task wrote
+   * the rows of the files it read whole into, in order.
+   *
+   * @param file null where the task read no file whole
    */
-  record ReadPartition(FirstPartition first, byte[] encoded, int count) implements Serializable {
-    /** The summaries, decoded one at a time as the caller asks for them. */
-    Iterator<FileSummary> summaries() {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));
-      return new Iterator<>() {
-        private int read;
-
-        @Override
-        public boolean hasNext() {
-          return read < count;
-        }
-
-        @Override
-        public FileSummary next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          read++;
-          try {
-            return FileSummary.COLUMNS.read(in);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-    }
-  }
+  record ReadPartition(FirstPartition first, String file, int count) implements Serializable {}
 
   /**
    * Runs on an executor: a partition's first reads as one {@link ReadPartition}, its files'
-   * totals merged in order.
+   * totals merged in order and their rows written, as they come, to a file of the table's
+   * staging folder. The file is named after the task's attempt, so that an attempt tried again,
+   * or run twice, writes a file of its own: the driver moves in only those of the attempts whose
+   * results it took.
    */
   static final class ReadPartitions implements FlatMapFunction<Iterator<PathSlice>, ReadPartition> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private final FirstReads firstReads;
+    private final Broadcast<HadoopConf> conf;
+    private final String staging;
+    private final FileStatsFormat format;
 
-    ReadPartitions(FirstReads firstReads) {
+    ReadPartitions(FirstReads firstReads, Broadcast<HadoopConf> conf, String staging,
+        FileStatsFormat format) {
       this.firstReads = firstReads;
+      this.conf = conf;
+      this.staging = staging;
+      this.format = format;
     }
 
     @Override
     public Iterator<ReadPartition> call(Iterator<PathSlice> slices) throws IOException {
       RunTotals totals = new RunTotals();
       List<FileSplits> large = new ArrayList<>();
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      int count = 0;
-      for (Iterator<FirstRead> reads = firstReads.call(slices); reads.hasNext(); ) {
-        FirstRead read = reads.next();
-        if (read.splits() != null) {
-          large.add(read.splits());
-        } else {
-          totals.add(read.summary());
-          FileSummary.COLUMNS.write(read.summary(), out);
-          count++;
+      TaskContext context = TaskContext.get();
+      Path file = new Path(staging, format.fileName(context.partitionId(),
+          "a" + context.taskAttemptId()));
+      ParquetRecords<FileSummary> out = null;
+      try {
+        for (Iterator<FirstRead> reads = firstReads.call(slices); reads.hasNext(); ) {
+          FirstRead read = reads.next();
+          if (read.splits() != null) {
+            large.add(read.splits());
+          } else {
+            totals.add(read.summary());
+            if (out == null) {
+              out = format.create(conf.value().get(), file);
+            }
+            out.write(read.summary());
+          }
         }
+        if (out != null) {
+          out.close();
+        }
+      } catch (IOException e) {
+        if (out != null) {
+          try {
+            out.close();
+          } catch (IOException | RuntimeException again) {
+            e.addSuppressed(again);
+          }
+        }
+        // The table, not the task's staging file, is what a person could not write.
+        throw new WarehouseWriteException(new Path(staging).getParent().toString(), e);
       }
-      out.flush();
       return List.of(new ReadPartition(new FirstPartition(totals, large, List.of()),
-          bytes.toByteArray(), count)).iterator();
+          out == null ? null : file.toString(), out == null ? 0 : (int) out.rows())).iterator();
     }
   }
 
@@ -655,23 +695,7 @@ public final class StatsJob {
       List<FileSplits.Part> parts = new ArrayList<>();
       splits.call(in).forEachRemaining(parts::add);
       return List.of(new ReadPartition(new FirstPartition(new RunTotals(), List.of(), parts),
-          new byte[0], 0)).iterator();
-    }
-  }
-
-  /** A summary as a {@code file_stats} row, in {@link Tables#FILE_STATS_SCHEMA}'s order. */
-  static final class ToRow implements Function<FileSummary, Row> {
-    private static final long serialVersionUID = 1L;
-    private final String runId;
-
-    ToRow(String runId) {
-      this.runId = runId;
-    }
-
-    @Override
-    public Row call(FileSummary f) {
-      PausePoint.reach("file_stats-write");
-      return Tables.row(runId, FileSummary.COLUMNS, f);
+          null, 0)).iterator();
     }
   }
 }

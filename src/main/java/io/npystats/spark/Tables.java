@@ -108,28 +108,6 @@ public final class Tables {
   }
 
   /**
-   * Writes {@code rows}, all of run {@code runId}, as that run's partition of {@code file_stats},
-   * replacing whatever it held before.
-   *
-   * <p>Their {@code run_id} becomes the constant, so the planner knows the rows hold one
-   * partition: a partitioned write otherwise sorts each task's rows by {@code run_id} first, every
-   * row copied into the sorter and out again before the first is written. The sort of one value
-   * was cheap (within the noise of the write task's CPU time for 100,000 rows), but it held every
-   * row of the task.
-   *
-   * <p>Without Parquet's dictionaries: a file's path and figures are its own, so each page built
-   * a dictionary only to fall back to plain values. On two cores, 100,000 rows took the write's
-   * tasks 0.96 to 1.04 s of CPU without, 1.23 to 1.57 s with, and the files grew by 2.5%.
-   *
-   * @param files how many Parquet files the partition gets
-   */
-  public static void writeFileStats(Dataset<Row> rows, String runId, String warehouse, int files)
-      throws WarehouseWriteException {
-    write(rows.withColumn(RUN_ID, functions.lit(runId)), path(warehouse, FILE_STATS), files,
-        Map.of("parquet.enable.dictionary", "false"));
-  }
-
-  /**
    * Registers every table folder of the warehouse as a view of the same name; {@code file_stats}
    * shows only the runs that have their {@code runs} row.
    *

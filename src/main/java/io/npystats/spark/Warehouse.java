@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,6 +28,11 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  */
 public final class Warehouse implements AutoCloseable {
   static final String LOCK_FILE = "_writer.lock";
+  /**
+   * How a staging folder's name starts: a table's folder holds a writer's files there until they
+   * move into the run's partition. Readers skip it, as they skip every name that starts with a dot.
+   */
+  static final String STAGING_PREFIX = ".npystats-staging-";
   private static final String[] TABLES = {Tables.RUNS, Tables.FILE_STATS, Tables.BENCHMARKS};
 
   private final FileSystem fs;
@@ -73,6 +79,52 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /**
+   * A new, empty staging folder in {@code table} for files of run {@code runId}: hidden from
+   * readers, and a leftover for the next writer where this one is killed before it moves them in.
+   */
+  public Path stage(String table, String runId) throws IOException {
+    Path dir = new Path(new Path(root, table), STAGING_PREFIX + runId + "-" + UUID.randomUUID());
+    if (!fs.mkdirs(dir)) {
+      throw new IOException("could not create " + dir);
+    }
+    return dir;
+  }
+
+  /**
+   * Replaces run {@code runId}'s partition of {@code table} with {@code files}, staged in
+   * {@code staging}: the partition goes, the files move into it under their names, and the staging
+   * folder goes with anything else left in it (a failed attempt's file). A store that renames by
+   * copying (S3) copies each file once.
+   */
+  public void replacePartition(String table, String runId, Path staging, List<Path> files)
+      throws IOException {
+    Path partition = partition(table, runId);
+    fs.delete(partition, true);
+    if (!files.isEmpty() && !fs.mkdirs(partition)) {
+      throw new IOException("could not create " + partition);
+    }
+    for (Path file : files) {
+      Path moved = new Path(partition, file.getName());
+      if (!fs.rename(file, moved)) {
+        throw new IOException("could not move " + file + " to " + moved);
+      }
+    }
+    fs.delete(staging, true);
+  }
+
+  /**
+   * Removes a staging folder whose files will not be moved in (its run failed), and its table's
+   * folder where that is left empty: a run that wrote nothing leaves nothing.
+   */
+  public void discard(Path staging) throws IOException {
+    fs.delete(staging, true);
+    Path table = staging.getParent();
+    if (fs.exists(table) && fs.listStatus(table).length == 0) {
+      fs.delete(table, false);
+    }
+  }
+
+  /**
    * Withdraws a run from readers by removing its {@code runs} row; its other rows are then
    * leftovers. A re-run does this before it writes, so that a re-run killed part way leaves the
    * run absent rather than its old row over new data.
@@ -98,7 +150,7 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /**
-   * Spark's staging folders in every table and the {@code file_stats} partitions of run ids
+   * Staging folders (Spark's and this application's) in every table and the {@code file_stats} partitions of run ids
    * without a {@code runs} row. Safe only under the writer's lock: a live writer's staging
    * folders and uncommitted partitions look the same.
    */
@@ -109,7 +161,8 @@ public final class Warehouse implements AutoCloseable {
       if (fs.exists(dir)) {
         for (FileStatus child : fs.listStatus(dir)) {
           String name = child.getPath().getName();
-          if (name.startsWith(".spark-staging-") || name.equals("_temporary")) {
+          if (name.startsWith(".spark-staging-") || name.startsWith(STAGING_PREFIX)
+              || name.equals("_temporary")) {
             found.add(child.getPath());
           }
         }

@@ -254,6 +254,7 @@ class KilledRunsTest {
         try (Stream<Path> entries = Files.list(table)) {
           Path staging = entries
               .filter(p -> p.getFileName().toString().startsWith(".spark-staging-")
+                  || p.getFileName().toString().startsWith(".npystats-staging-")
                   || p.getFileName().toString().equals("_temporary"))
               .findFirst().orElse(null);
           if (staging != null) {

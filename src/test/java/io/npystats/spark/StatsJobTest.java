@@ -75,16 +75,6 @@ class StatsJobTest {
   }
 
   @Test
-  void theTableIsWrittenByACoreEachWhereEachFileGetsTwentyThousandRows() {
-    assertThat(StatsJob.fileStatsFiles(10, 2)).isEqualTo(1);
-    assertThat(StatsJob.fileStatsFiles(39_999, 2)).isEqualTo(1);
-    assertThat(StatsJob.fileStatsFiles(40_000, 2)).isEqualTo(2);
-    assertThat(StatsJob.fileStatsFiles(100_000, 2)).isEqualTo(2);
-    assertThat(StatsJob.fileStatsFiles(100_000, 16)).isEqualTo(5);
-    assertThat(StatsJob.fileStatsFiles(3_000_000, 2)).isEqualTo(4);
-  }
-
-  @Test
   void everyNumpyFixtureGetsNumpysAnswerOrARefusal() throws IOException {
     String warehouse = tmp.resolve("fixtures-warehouse").toString();
     StatsJob.Result r = StatsJob.run(spark, Fixtures.dir() + "/*.npy", warehouse, "fixtures", 3, 0);

@@ -9,21 +9,22 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.ui.SQLExecutionUIData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.jdk.javaapi.CollectionConverters;
 
 class TablesTest {
   /**
@@ -72,7 +73,7 @@ class TablesTest {
     expected.put("bytes", s.bytes());
     expected.put("seconds", s.seconds());
 
-    assertLinesUp(Tables.FILE_STATS_SCHEMA, new StatsJob.ToRow("r1").call(s), expected);
+    assertLinesUp(Tables.FILE_STATS_SCHEMA, Tables.row("r1", FileSummary.COLUMNS, s), expected);
   }
 
   /** A refused file has no count or figures: NULL in the table, not 0 and NaN. */
@@ -80,7 +81,7 @@ class TablesTest {
   void aRefusedFileHasNoFigures() throws Exception {
     FileSummary refused = new FileSummary("/d/bad.npy", "error", "not a .npy file", null, null, 0,
         Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 17, 0.25);
-    Row row = new StatsJob.ToRow("r1").call(refused);
+    Row row = Tables.row("r1", FileSummary.COLUMNS, refused);
     StructType schema = Tables.FILE_STATS_SCHEMA;
     for (String figure : new String[] {"n", "mean", "std", "min", "max", "m2"}) {
       assertThat(row.get(schema.fieldIndex(figure))).as(figure).isNull();
@@ -154,76 +155,113 @@ class TablesTest {
   }
 
   /**
-   * A run's rows written as that run: its partition replaced, the other run's kept, no sort
-   * planned before the write, in as many files as asked, and no Parquet dictionaries.
+   * Rows written by the tasks and the driver without Spark SQL read back as the same table as
+   * Spark's own writer makes of them: the same Parquet schema and Spark schema in the footers,
+   * the same rows (a refused file's figures missing, a time to the microsecond), no Parquet
+   * dictionaries in {@code file_stats}; and a run's partition replaced leaves the other run's.
    */
   @Test
-  void oneRunsRowsReplaceThatRunUnsortedInTheFilesAsked(@TempDir Path dir) throws Exception {
+  void filesWrittenWithoutSparkSqlReadBackAsSparksOwn(@TempDir Path dir) throws Exception {
     SparkSession spark = SharedSpark.spark();
-    String warehouse = dir.toString();
-    writeFileStats(spark, warehouse, "r1", 1, summary("/d/a.npy"), summary("/d/b.npy"));
-    writeFileStats(spark, warehouse, "r2", 1, summary("/d/c.npy"));
-    String description = writeFileStats(spark, warehouse, "r1", 2, summary("/d/d.npy"),
-        summary("/d/e.npy"), summary("/d/f.npy"), summary("/d/g.npy"));
+    FileSummary ok = new FileSummary("/d/a.npy", "ok", null, "<f8", "(3,)", 3, 0.5, 0.25, -1,
+        2.5, 0.1875, 0, 152, 0.001);
+    FileSummary refused = new FileSummary("/d/b\u00e9 x.npy", "error", "not a .npy file", null,
+        null, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 17, 0.25);
+    RunRow run = new RunRow("stats", "/d", "local[2]", "app-1", spark.version(),
+        new Timestamp(1_700_000_000_123L), 2, 1, 1, 3, 169, 1.5, 2.5, 3.5, 4.5, 5.5, 0.5, 0.25,
+        -1, 2.5);
+    run.startedAt().setNanos(123_456_000);
 
-    List<Row> rows = spark.read().parquet(Tables.path(warehouse, Tables.FILE_STATS))
-        .select(Tables.RUN_ID, "path").orderBy("path").collectAsList();
-    assertThat(rows).map(Row::toString).containsExactly("[r2,/d/c.npy]", "[r1,/d/d.npy]",
-        "[r1,/d/e.npy]", "[r1,/d/f.npy]", "[r1,/d/g.npy]");
-    List<Path> parquet;
-    try (var files = java.nio.file.Files.list(
-        dir.resolve(Tables.FILE_STATS).resolve(Tables.RUN_ID + "=r1"))) {
-      parquet = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
-    }
-    assertThat(parquet).hasSize(2);
-    for (Path file : parquet) {
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
-          new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
-        for (BlockMetaData block : reader.getFooter().getBlocks()) {
-          assertThat(block.getColumns()).as("columns of %s", file)
-              .noneMatch(ColumnChunkMetaData::hasDictionaryPage);
-        }
-      }
-    }
-    assertThat(planOf(spark, description)).contains("WriteFiles").doesNotContain("Sort");
-  }
-
-  private static FileSummary summary(String path) {
-    return new FileSummary(path, "ok", null, "<f8", "(1,)", 1, 1, 0, 1, 1, 0, 0, 136, 0.001);
-  }
-
-  /** Writes the summaries as run {@code runId}; returns the write's description. */
-  private static String writeFileStats(SparkSession spark, String warehouse, String runId,
-      int files, FileSummary... summaries) throws Exception {
+    String bySpark = dir.resolve("by-spark").toString();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<Row> rows = new java.util.ArrayList<>();
-    for (FileSummary s : summaries) {
-      rows.add(new StatsJob.ToRow(runId).call(s));
-    }
-    String description = "TablesTest write of " + runId + " " + System.nanoTime();
-    jsc.setJobDescription(description);
-    try {
-      Tables.writeFileStats(
-          spark.createDataFrame(jsc.parallelize(rows, 2), Tables.FILE_STATS_SCHEMA), runId,
-          warehouse, files);
-    } finally {
-      jsc.setJobDescription(null);
-    }
-    return description;
-  }
+    spark.createDataFrame(jsc.parallelize(List.of(Tables.row("r1", FileSummary.COLUMNS, ok),
+        Tables.row("r1", FileSummary.COLUMNS, refused)), 1), Tables.FILE_STATS_SCHEMA)
+        .coalesce(1).write().option("parquet.enable.dictionary", "false")
+        .partitionBy(Tables.RUN_ID).parquet(Tables.path(bySpark, Tables.FILE_STATS));
+    Tables.writeRun(spark.createDataFrame(List.of(Tables.row("r1", RunRow.COLUMNS, run)),
+        Tables.RUNS_SCHEMA), bySpark, Tables.RUNS, 1);
 
-  /** The physical plan of the SQL execution described so, once the status store has it. */
-  private static String planOf(SparkSession spark, String description) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      for (SQLExecutionUIData execution : CollectionConverters.asJava(
-          spark.sharedState().statusStore().executionsList())) {
-        if (description.equals(execution.description())) {
-          return execution.physicalPlanDescription();
+    String direct = dir.resolve("direct").toString();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String codec = spark.sparkContext().getConf().get(ParquetRecords.CODEC_SETTING, "snappy");
+    StatsJob.FileStatsFormat format = new StatsJob.FileStatsFormat(spark.version(), codec);
+    try (Warehouse tables = Warehouse.forWriting(direct, conf)) {
+      for (String runId : new String[] {"r1", "r2", "r1"}) {
+        org.apache.hadoop.fs.Path staging = tables.stage(Tables.FILE_STATS, runId);
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(staging,
+            format.fileName(0, "test"));
+        try (ParquetRecords<FileSummary> out = format.create(conf, file)) {
+          out.write(ok);
+          out.write(refused);
+        }
+        tables.replacePartition(Tables.FILE_STATS, runId, staging, List.of(file));
+      }
+      org.apache.hadoop.fs.Path staging = tables.stage(Tables.RUNS, "r1");
+      org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(staging,
+          format.fileName(0, "test"));
+      try (ParquetRecords<RunRow> out = new ParquetRecords<>(conf, file, RunRow.COLUMNS,
+          Tables.RUNS_SCHEMA, spark.version(), codec, true)) {
+        out.write(run);
+      }
+      tables.replacePartition(Tables.RUNS, "r1", staging, List.of(file));
+    }
+
+    for (String table : List.of(Tables.FILE_STATS, Tables.RUNS)) {
+      Path sparkFile = onlyParquet(Path.of(bySpark, table, Tables.RUN_ID + "=r1"));
+      Path directFile = onlyParquet(Path.of(direct, table, Tables.RUN_ID + "=r1"));
+      FileMetaData sparks = footer(sparkFile).getFileMetaData();
+      FileMetaData ours = footer(directFile).getFileMetaData();
+      assertThat(ours.getSchema()).as(table).isEqualTo(sparks.getSchema());
+      assertThat(ours.getKeyValueMetaData()).as(table)
+          .containsEntry(ParquetRecords.SPARK_SCHEMA_KEY,
+              sparks.getKeyValueMetaData().get(ParquetRecords.SPARK_SCHEMA_KEY))
+          .containsEntry(ParquetRecords.SPARK_VERSION_KEY, spark.version());
+      for (BlockMetaData block : footer(directFile).getBlocks()) {
+        for (ColumnChunkMetaData column : block.getColumns()) {
+          assertThat(column.getCodec()).isEqualTo(ParquetRecords.codec(codec));
+          if (table.equals(Tables.FILE_STATS)) {
+            assertThat(column.hasDictionaryPage()).as("%s dictionary", column.getPath()).isFalse();
+          }
         }
       }
-      Thread.sleep(20);
+      Dataset<Row> expected = spark.read().parquet(Tables.path(bySpark, table));
+      Dataset<Row> read = spark.read().parquet(Tables.path(direct, table))
+          .where(Tables.RUN_ID + " = 'r1'");
+      assertThat(read.schema()).as(table).isEqualTo(expected.schema());
+      assertThat(read.collectAsList()).as(table)
+          .containsExactlyInAnyOrderElementsOf(expected.collectAsList());
     }
-    throw new AssertionError("no SQL execution described '" + description + "'");
+    assertThat(spark.read().parquet(Tables.path(direct, Tables.FILE_STATS))
+        .groupBy(Tables.RUN_ID).count().orderBy(Tables.RUN_ID).collectAsList())
+        .map(Row::toString).containsExactly("[r1,2]", "[r2,2]");
+    try (var names = java.nio.file.Files.walk(Path.of(direct))) {
+      assertThat(names.map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.startsWith(Warehouse.STAGING_PREFIX));
+    }
+  }
+
+  @Test
+  void sparksNamesOfCompressionsAreParquets() {
+    assertThat(ParquetRecords.codec("zstd")).isEqualTo(CompressionCodecName.ZSTD);
+    assertThat(ParquetRecords.codec("none")).isEqualTo(CompressionCodecName.UNCOMPRESSED);
+    assertThat(ParquetRecords.codec("Snappy")).isEqualTo(CompressionCodecName.SNAPPY);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ParquetRecords.codec("zip")))
+        .hasMessageContaining("spark.sql.parquet.compression.codec").hasMessageContaining("zip");
+  }
+
+  private static Path onlyParquet(Path partition) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(partition)) {
+      List<Path> parquet = files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+          .toList();
+      assertThat(parquet).as("Parquet files in %s", partition).hasSize(1);
+      return parquet.get(0);
+    }
+  }
+
+  private static ParquetMetadata footer(Path file) throws java.io.IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      return reader.getFooter();
+    }
   }
 }
