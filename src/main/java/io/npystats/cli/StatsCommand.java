@@ -77,6 +77,7 @@ final class StatsCommand implements Callable<Integer>, Checked {
     String input = run.in != null ? Defaults.absolute(run.in) : Defaults.files();
     String tables = run.warehouse != null ? run.warehouse : Defaults.warehouse();
     PrintWriter w = spec.commandLine().getOut();
+    StatsJob.warmUpInBackground();
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
       SparkSession spark = session.spark();
       SparkSessions.warmUp(spark);

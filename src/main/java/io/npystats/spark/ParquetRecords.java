@@ -62,22 +62,18 @@ final class ParquetRecords<R> implements Closeable {
   /**
    * Creates {@code file}, which must not exist.
    *
-   * @param sparkSchema the table's schema, the partition column {@code run_id} included; the file
-   *     holds the other columns, as Spark's partitioned write leaves the partition column out
+   * @param sparkSchema {@link #storedSchema} of the table's schema: Spark's schema of the file's
+   *     columns, as its footer gives it to Spark, made on the driver so that a task touches none
+   *     of Spark's types (their first use in a JVM costs a task tens of milliseconds)
    * @param codec Spark's name of the compression ({@code zstd}, {@code snappy}, {@code none}...)
    * @param dictionary whether to build Parquet's dictionaries, as {@code parquet.enable.dictionary}
    */
-  ParquetRecords(Configuration conf, Path file, Columns<R> columns, StructType sparkSchema,
+  ParquetRecords(Configuration conf, Path file, Columns<R> columns, String sparkSchema,
       String sparkVersion, String codec, boolean dictionary) throws IOException {
-    StructType stored = withoutRunId(sparkSchema);
     MessageType schema = parquetSchema(columns);
-    if (schema.getFieldCount() != stored.fields().length) {
-      throw new IllegalArgumentException("the Spark schema has " + stored.fields().length
-          + " columns beside run_id, the records " + schema.getFieldCount());
-    }
     Map<String, String> footer = new HashMap<>();
     footer.put(SPARK_VERSION_KEY, sparkVersion);
-    footer.put(SPARK_SCHEMA_KEY, stored.json());
+    footer.put(SPARK_SCHEMA_KEY, sparkSchema);
     this.writer = new Builder<>(inExistingFolder(file, conf),
         new RecordWriteSupport<>(columns, schema, footer))
         .withConf(conf)
@@ -170,14 +166,18 @@ final class ParquetRecords<R> implements Closeable {
     return new IOException("could not write a Parquet file: " + e.getMessage(), e);
   }
 
-  private static StructType withoutRunId(StructType schema) {
+  /**
+   * Spark's schema of a table's files, as JSON: the table's schema without the partition column
+   * {@code run_id}, which Spark's partitioned write leaves out of the files.
+   */
+  static String storedSchema(StructType tableSchema) {
     List<StructField> fields = new ArrayList<>();
-    for (StructField field : schema.fields()) {
+    for (StructField field : tableSchema.fields()) {
       if (!field.name().equals(Tables.RUN_ID)) {
         fields.add(field);
       }
     }
-    return new StructType(fields.toArray(new StructField[0]));
+    return new StructType(fields.toArray(new StructField[0])).json();
   }
 
   /** The stored columns as Spark's schema converter writes them. */

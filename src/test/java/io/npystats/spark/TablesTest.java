@@ -183,8 +183,8 @@ class TablesTest {
 
     String direct = dir.resolve("direct").toString();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    String codec = spark.sparkContext().getConf().get(ParquetRecords.CODEC_SETTING, "snappy");
-    StatsJob.FileStatsFormat format = new StatsJob.FileStatsFormat(spark.version(), codec);
+    StatsJob.FileStatsFormat format = StatsJob.FileStatsFormat.of(spark);
+    String codec = format.codec();
     try (Warehouse tables = Warehouse.forWriting(direct, conf)) {
       for (String runId : new String[] {"r1", "r2", "r1"}) {
         org.apache.hadoop.fs.Path staging = tables.stage(Tables.FILE_STATS, runId);
@@ -200,7 +200,7 @@ class TablesTest {
       org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(staging,
           format.fileName(0, "test"));
       try (ParquetRecords<RunRow> out = new ParquetRecords<>(conf, file, RunRow.COLUMNS,
-          Tables.RUNS_SCHEMA, spark.version(), codec, true)) {
+          ParquetRecords.storedSchema(Tables.RUNS_SCHEMA), spark.version(), codec, true)) {
         out.write(run);
       }
       tables.replacePartition(Tables.RUNS, "r1", staging, List.of(file));
