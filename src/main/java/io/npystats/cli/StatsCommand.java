@@ -2,6 +2,7 @@ package io.npystats.cli;
 
 import io.npystats.spark.SparkSessions;
 import io.npystats.spark.StatsJob;
+import io.npystats.spark.TaskWarmUp;
 import io.npystats.spark.Tables;
 import io.npystats.stats.StreamingStats;
 import io.npystats.task.RunTotals;
@@ -77,7 +78,7 @@ final class StatsCommand implements Callable<Integer>, Checked {
     String input = run.in != null ? Defaults.absolute(run.in) : Defaults.files();
     String tables = run.warehouse != null ? run.warehouse : Defaults.warehouse();
     PrintWriter w = spec.commandLine().getOut();
-    StatsJob.warmUpInBackground();
+    TaskWarmUp.startInBackground();
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
       SparkSession spark = session.spark();
       SparkSessions.warmUp(spark);

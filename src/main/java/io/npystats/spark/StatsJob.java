@@ -1,14 +1,11 @@
 package io.npystats.spark;
 
-import io.npystats.gen.NormalSamples;
-import io.npystats.npy.NpyWriter;
 import io.npystats.stats.StreamingStats;
 import io.npystats.task.Clocks;
 import io.npystats.task.FileSplits;
 import io.npystats.task.FileSummary;
 import io.npystats.task.HadoopConf;
 import io.npystats.task.InputPaths;
-import io.npystats.task.NoChecksumLocalFileSystem;
 import io.npystats.task.ReadAhead;
 import io.npystats.task.RunTotals;
 import io.npystats.task.SummarizeFile;
@@ -63,8 +60,6 @@ public final class StatsJob {
    * ({@code --conf spark.hadoop.npystats.stats.split-size=256m}); {@code stats --split-size} wins.
    */
   public static final String SPLIT_SIZE = "npystats.stats.split-size";
-  /** The Hadoop setting that turns off {@link #warmUpInBackground} ({@code false}). */
-  public static final String WARM_UP = "npystats.stats.warm-up";
   /** The local property {@code setJobDescription} sets, which later jobs of the thread keep. */
   private static final String JOB_DESCRIPTION = "spark.job.description";
 
@@ -187,82 +182,6 @@ public final class StatsJob {
       return result;
     } finally {
       conf.destroy();
-    }
-  }
-
-  /**
-   * Starts, on a thread of its own, what the first tasks of a fresh JVM would otherwise do before
-   * their first file at full speed: loading and compiling the per-file kernel, the {@code .npy}
-   * reader and Parquet's writer, and the one-off set-up of Spark's types and Hadoop's output
-   * streams. The command calls it before it starts Spark, whose start-up keeps one core busy
-   * for a second or two and leaves the other idle; there the warm-up costs nothing, and on two
-   * cores it took some 0.1 s off the first job (docs/performance.md#the-first-job). It writes a
-   * file of 100,000 samples and a Parquet file to a temporary folder, summarises the one 60
-   * times and writes the rows to the other, and removes both; a failure only ends it. A JVM with
-   * one core skips it, and so does {@code --conf spark.hadoop.npystats.stats.warm-up=false}, read
-   * before Spark starts, from the system property {@code spark-submit} sets for it.
-   */
-  public static void warmUpInBackground() {
-    if (Runtime.getRuntime().availableProcessors() < 2
-        || "false".equals(System.getProperty("spark.hadoop." + WARM_UP))) {
-      return;
-    }
-    java.nio.file.Path temporary = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
-    Thread thread = new Thread(() -> warmUp(temporary), "npystats-warm-up");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  /**
-   * @param temporary where to make the warm-up's folder, removed at the end
-   * @return whether it ran to its end
-   */
-  static boolean warmUp(java.nio.file.Path temporary) {
-    java.nio.file.Path dir = null;
-    try {
-      dir = java.nio.file.Files.createTempDirectory(temporary, "npystats-warm-up-");
-      java.nio.file.Path npy = dir.resolve("warm-up.npy");
-      int n = 100_000;
-      double[] values = new double[n];
-      NormalSamples.forFile(0, 0).fill(values, n);
-      try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(npy)) {
-        NpyWriter writer = new NpyWriter(out, n, 64 * 1024);
-        writer.write(values, n);
-        writer.finish();
-      }
-      // Not Hadoop's cached file system: one made with this bare configuration would be handed
-      // to the job's tasks too.
-      Configuration conf = new Configuration(false);
-      conf.setBoolean("fs.file.impl.disable.cache", true);
-      conf.set("fs.file.impl", NoChecksumLocalFileSystem.class.getName());
-      FileStatsFormat format = new FileStatsFormat("warm-up",
-          System.getProperty(ParquetRecords.CODEC_SETTING, "snappy"),
-          ParquetRecords.storedSchema(Tables.FILE_STATS_SCHEMA));
-      SummarizeFile task = new SummarizeFile(conf);
-      try (ParquetRecords<FileSummary> rows = format.create(conf,
-          new Path(dir.resolve("warm-up.parquet").toUri()))) {
-        for (int i = 0; i < 60; i++) {
-          rows.write(task.apply(npy.toString()));
-        }
-      }
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false; // only a warm-up: the job does the same work, and meets any failure itself
-    } finally {
-      if (dir != null) {
-        deleteQuietly(dir);
-      }
-    }
-  }
-
-  private static void deleteQuietly(java.nio.file.Path dir) {
-    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
-      for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files::iterator) {
-        java.nio.file.Files.deleteIfExists(file);
-      }
-      java.nio.file.Files.deleteIfExists(dir);
-    } catch (IOException | RuntimeException e) {
-      // a temporary folder left behind
     }
   }
 

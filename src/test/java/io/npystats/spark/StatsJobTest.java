@@ -75,15 +75,6 @@ class StatsJobTest {
   }
 
   @Test
-  void theWarmUpRunsTheTaskToItsEndAndLeavesNothingBehind(@TempDir Path temporary)
-      throws IOException {
-    assertThat(StatsJob.warmUp(temporary)).as("ran to its end").isTrue();
-    try (var left = Files.list(temporary)) {
-      assertThat(left).isEmpty();
-    }
-  }
-
-  @Test
   void everyNumpyFixtureGetsNumpysAnswerOrARefusal() throws IOException {
     String warehouse = tmp.resolve("fixtures-warehouse").toString();
     StatsJob.Result r = StatsJob.run(spark, Fixtures.dir() + "/*.npy", warehouse, "fixtures", 3, 0);

@@ -1,0 +1,104 @@
+package io.npystats.spark;
+
+import io.npystats.gen.NormalSamples;
+import io.npystats.npy.NpyWriter;
+import io.npystats.task.FileSummary;
+import io.npystats.task.NoChecksumLocalFileSystem;
+import io.npystats.task.SummarizeFile;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The first tasks' one-off work, done ahead on a core that Spark's start-up leaves idle (see
+ * {@link #startInBackground}).
+ */
+public final class TaskWarmUp {
+  /** The Hadoop setting that turns the warm-up off ({@code false}). */
+  public static final String SETTING = "npystats.stats.warm-up";
+
+  private TaskWarmUp() {}
+
+  /**
+   * Starts, on a thread of its own, what the first tasks of a fresh JVM would otherwise do before
+   * their first file at full speed: loading and compiling the per-file kernel, the {@code .npy}
+   * reader and Parquet's writer, and the one-off set-up of Spark's types and Hadoop's output
+   * streams. The command calls it before it starts Spark, whose start-up keeps one core busy
+   * for a second or two and leaves the other idle; there the warm-up costs nothing, and on two
+   * cores it took some 0.1 s off the first job (docs/performance.md#the-first-job). It writes a
+   * file of 100,000 samples and a Parquet file to a temporary folder, summarises the one 60
+   * times and writes the rows to the other, and removes both; a failure only ends it. A JVM with
+   * one core skips it, and so does {@code --conf spark.hadoop.npystats.stats.warm-up=false}, read
+   * before Spark starts, from the system property {@code spark-submit} sets for it.
+   */
+  public static void startInBackground() {
+    if (Runtime.getRuntime().availableProcessors() < 2
+        || "false".equals(System.getProperty("spark.hadoop." + SETTING))) {
+      return;
+    }
+    Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+    Thread thread = new Thread(() -> warmUp(temporary), "npystats-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * @param temporary where to make the warm-up's folder, removed at the end
+   * @return whether it ran to its end, every read giving its file's figures
+   */
+  static boolean warmUp(Path temporary) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory(temporary, "npystats-warm-up-");
+      Path npy = dir.resolve("warm-up.npy");
+      int n = 100_000;
+      double[] values = new double[n];
+      NormalSamples.forFile(0, 0).fill(values, n);
+      try (OutputStream out = Files.newOutputStream(npy)) {
+        NpyWriter writer = new NpyWriter(out, n, 64 * 1024);
+        writer.write(values, n);
+        writer.finish();
+      }
+      // Not Hadoop's cached file system: one made with this bare configuration would be handed
+      // to the job's tasks too.
+      Configuration conf = new Configuration(false);
+      conf.setBoolean("fs.file.impl.disable.cache", true);
+      conf.set("fs.file.impl", NoChecksumLocalFileSystem.class.getName());
+      StatsJob.FileStatsFormat format = new StatsJob.FileStatsFormat("warm-up",
+          System.getProperty(ParquetRecords.CODEC_SETTING, "snappy"),
+          ParquetRecords.storedSchema(Tables.FILE_STATS_SCHEMA));
+      SummarizeFile task = new SummarizeFile(conf);
+      try (ParquetRecords<FileSummary> rows = format.create(conf,
+          new org.apache.hadoop.fs.Path(dir.resolve("warm-up.parquet").toUri()))) {
+        for (int i = 0; i < 60; i++) {
+          FileSummary row = task.apply(npy.toString());
+          if (!row.isOk()) {
+            return false;
+          }
+          rows.write(row);
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false; // only a warm-up: the job does the same work, and meets any failure itself
+    } finally {
+      if (dir != null) {
+        deleteQuietly(dir);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException | RuntimeException e) {
+      // a temporary folder left behind
+    }
+  }
+}
