@@ -57,7 +57,6 @@ final class ParquetRecords<R> implements Closeable {
   private static final int JULIAN_DAY_OF_EPOCH = 2_440_588;
 
   private final ParquetWriter<R> writer;
-  private long rows;
 
   /**
    * Creates {@code file}, which must not exist.
@@ -142,11 +141,6 @@ final class ParquetRecords<R> implements Closeable {
     } catch (RuntimeException | FSError e) {
       throw unchecked(e);
     }
-    rows++;
-  }
-
-  long rows() {
-    return rows;
   }
 
   @Override

@@ -624,7 +624,7 @@ public final class StatsJob {
    *
    * @param file null where the task read no file whole
    */
-  record ReadPartition(FirstPartition first, String file, int count) implements Serializable {}
+  record ReadPartition(FirstPartition first, String file) implements Serializable {}
 
   /**
    * Runs on an executor: a partition's first reads as one {@link ReadPartition}, its files'
@@ -684,7 +684,7 @@ public final class StatsJob {
         throw new WarehouseWriteException(new Path(staging).getParent().toString(), e);
       }
       return List.of(new ReadPartition(new FirstPartition(totals, large, List.of()),
-          out == null ? null : file.toString(), out == null ? 0 : (int) out.rows())).iterator();
+          out == null ? null : file.toString())).iterator();
     }
   }
 
@@ -703,7 +703,7 @@ public final class StatsJob {
       List<FileSplits.Part> parts = new ArrayList<>();
       splits.call(in).forEachRemaining(parts::add);
       return List.of(new ReadPartition(new FirstPartition(new RunTotals(), List.of(), parts),
-          null, 0)).iterator();
+          null)).iterator();
     }
   }
 }
