@@ -105,7 +105,7 @@ public final class ReadAhead implements AutoCloseable {
   private final AtomicInteger filesIntoPageCache = new AtomicInteger();
   /** How many of the first files say whether the page cache already holds the task's files. */
   private final int probeFiles;
-  /** Set where the first files were all in the page cache: nothing is read ahead. */
+  /** Set where most of the first files were in the page cache: nothing is read ahead. */
   private boolean cacheWarm;
   // Guarded by this: buffers free for the next read, each holding its bytes of the budget.
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
