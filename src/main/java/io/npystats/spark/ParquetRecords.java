@@ -52,6 +52,8 @@ final class ParquetRecords<R> implements Closeable {
   static final String SPARK_VERSION_KEY = "org.apache.spark.version";
   /** Spark's setting for the tables' compression, which these files follow too. */
   static final String CODEC_SETTING = "spark.sql.parquet.compression.codec";
+  /** Spark's compression where the setting is not given. */
+  static final String SPARK_DEFAULT_CODEC = "snappy";
   private static final long MICROS_PER_DAY = 86_400_000_000L;
   /** The Julian day of 1970-01-01, where INT96 times count days from. */
   private static final int JULIAN_DAY_OF_EPOCH = 2_440_588;
@@ -123,7 +125,8 @@ final class ParquetRecords<R> implements Closeable {
 
   /** The compression Spark's setting names; Spark's {@code none} is Parquet's uncompressed. */
   static CompressionCodecName codec(String sparkName) {
-    String name = sparkName == null ? "snappy" : sparkName.trim().toUpperCase(Locale.ROOT);
+    String name = (sparkName == null ? SPARK_DEFAULT_CODEC : sparkName).trim()
+        .toUpperCase(Locale.ROOT);
     if (name.equals("NONE")) {
       return CompressionCodecName.UNCOMPRESSED;
     }

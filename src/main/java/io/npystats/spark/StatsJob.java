@@ -196,8 +196,14 @@ public final class StatsJob {
       implements Serializable {
     /** The session's: its Spark version and compression. */
     static FileStatsFormat of(SparkSession spark) {
-      return new FileStatsFormat(spark.version(),
-          spark.sparkContext().getConf().get(ParquetRecords.CODEC_SETTING, "snappy"),
+      return of(spark.version(),
+          spark.sparkContext().getConf().get(ParquetRecords.CODEC_SETTING, null));
+    }
+
+    /** @param codec Spark's name of the compression, or null for Spark's default */
+    static FileStatsFormat of(String sparkVersion, String codec) {
+      return new FileStatsFormat(sparkVersion,
+          codec == null ? ParquetRecords.SPARK_DEFAULT_CODEC : codec,
           ParquetRecords.storedSchema(Tables.FILE_STATS_SCHEMA));
     }
 

@@ -67,9 +67,8 @@ public final class TaskWarmUp {
       Configuration conf = new Configuration(false);
       conf.setBoolean("fs.file.impl.disable.cache", true);
       conf.set("fs.file.impl", NoChecksumLocalFileSystem.class.getName());
-      StatsJob.FileStatsFormat format = new StatsJob.FileStatsFormat("warm-up",
-          System.getProperty(ParquetRecords.CODEC_SETTING, "snappy"),
-          ParquetRecords.storedSchema(Tables.FILE_STATS_SCHEMA));
+      StatsJob.FileStatsFormat format = StatsJob.FileStatsFormat.of("warm-up",
+          System.getProperty(ParquetRecords.CODEC_SETTING));
       SummarizeFile task = new SummarizeFile(conf);
       try (ParquetRecords<FileSummary> rows = format.create(conf,
           new org.apache.hadoop.fs.Path(dir.resolve("warm-up.parquet").toUri()))) {

@@ -150,8 +150,8 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /**
-   * Staging folders (Spark's and this application's) in every table and the {@code file_stats} partitions of run ids
-   * without a {@code runs} row. Safe only under the writer's lock: a live writer's staging
+   * Staging folders (Spark's and this application's) in every table and the {@code file_stats}
+   * partitions of run ids without a {@code runs} row. Safe only under the writer's lock: a live writer's staging
    * folders and uncommitted partitions look the same.
    */
   List<Path> leftovers() throws IOException {
