@@ -5,7 +5,8 @@
 #   - stats on MANY_FILES x MANY_SAMPLES (100,000 x 1,000), warm
 #   - stats on one file of BIG_SAMPLES (2 x 10^8: 1.6 GB) with --driver-memory 512m, read in
 #     splits by local[2] and whole by one task
-#   - generate FILES x SAMPLES
+#   - generate FILES x SAMPLES, as by default (direct I/O once the data set is over a fifth of
+#     memory) and through the page cache (--no-direct-io)
 # beside limit.c (1 and 2 threads), numpy's loop and multiprocessing.Pool with and without
 # --keep-memory, and, cold, the disk's own sequential read as fio measures it. Each line gives the
 # job time (as the command prints it), the whole command as a user waits for it, and the peak
@@ -55,7 +56,7 @@ LOG=$RUN/log.txt
 MANY=$DATA/many-$MANY_FILES-$MANY_SAMPLES
 BIG=$DATA/big-$BIG_SAMPLES
 mkdir -p "$RUN"
-trap 'rm -rf "$RUN/generated" "$RUN/numpy"' EXIT
+trap 'rm -rf "$RUN/generated" "$RUN/generated-cached" "$RUN/numpy"' EXIT
 
 source "$ROOT/bench/lib.sh"
 need_peers bench/scale.sh "$RUN"
@@ -128,6 +129,11 @@ echo "== generate $FILES x $SAMPLES: npystats, then numpy's np.save loop (one pr
 settle "$DATA"
 measure "generate npystats local[*]" job_of_generate \
   "$ROOT/submit.sh" generate --out "$GEN" --files "$FILES" --samples "$SAMPLES" --seed 1
+settle "$DATA"
+measure "generate npystats local[*], --no-direct-io" job_of_generate \
+  "$ROOT/submit.sh" generate --out "$RUN/generated-cached" --files "$FILES" --samples "$SAMPLES" \
+  --seed 1 --no-direct-io
+rm -rf "$RUN/generated-cached"
 mkdir -p "$RUN/numpy"
 settle "$DATA"
 measure "generate numpy loop" job_of_peer python3 "$PEERS/notebook_peer.py" "$RUN/numpy" "$FILES" "$SAMPLES" gen
@@ -217,5 +223,7 @@ fi
 ratio "one big file: local[2] in splits / one task (job)" "$(job "stats one big file local[2], splits")" \
   "$(job "stats one big file, one task")"
 ratio "generate job / numpy loop" "$(job "generate npystats local[*]")" "$(job "generate numpy loop")"
+ratio "generate job, --no-direct-io / numpy loop" "$(job "generate npystats local[*], --no-direct-io")" \
+  "$(job "generate numpy loop")"
 echo
 echo "rows: $TABLE; stderr of every command: $LOG"

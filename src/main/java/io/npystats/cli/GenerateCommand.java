@@ -56,7 +56,8 @@ final class GenerateCommand implements Callable<Integer>, Checked {
   @Option(names = "--direct-io", negatable = true, paramLabel = "BOOLEAN",
       description = "Write local files past the page cache, with direct I/O, where the file system"
           + " allows it: for data sets larger than memory, which would otherwise evict everything"
-          + " else cached (default: off, or spark.hadoop." + GenerateFile.DIRECT_IO + ").")
+          + " else cached (default: spark.hadoop." + GenerateFile.DIRECT_IO + " where set, else on"
+          + " for a local run whose data set is over a fifth of the machine's memory).")
   Boolean directIo;
 
   @Override
@@ -113,9 +114,10 @@ final class GenerateCommand implements Callable<Integer>, Checked {
           + " since the command started%n", r.kept(), r.seconds(), r.partitions(),
           StatsCommand.secondsSinceJvmStart());
     } else {
-      w.printf("          %.2f s, %,.0f files/s, %,.0f MB/s written over %d partitions; %.1f s since"
-          + " the command started%n", r.seconds(), wrote / seconds, r.bytesWritten() / 1e6 / seconds,
-          r.partitions(), StatsCommand.secondsSinceJvmStart());
+      w.printf("          %.2f s, %,.0f files/s, %,.0f MB/s written%s over %d partitions; %.1f s"
+          + " since the command started%n", r.seconds(), wrote / seconds,
+          r.bytesWritten() / 1e6 / seconds, r.directIo() ? " (direct I/O)" : "", r.partitions(),
+          StatsCommand.secondsSinceJvmStart());
     }
   }
 }

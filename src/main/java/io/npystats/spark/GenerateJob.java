@@ -1,5 +1,6 @@
 package io.npystats.spark;
 
+import io.npystats.npy.NpyWriter;
 import io.npystats.task.Clocks;
 import io.npystats.task.GenerateFile;
 import io.npystats.task.GeneratedFile;
@@ -8,6 +9,7 @@ import io.npystats.task.IndexRange;
 import io.npystats.task.Stores;
 import java.io.IOException;
 import java.io.Serializable;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,10 +17,12 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Generates {@code file_0.npy .. file_{N-1}.npy} on the executors. The driver only cuts the index
@@ -41,9 +45,21 @@ public final class GenerateJob {
    * @param kept files that already held their bytes
    * @param bytesWritten the bytes of the written and rewritten files
    * @param surplusRemoved files {@code file_{N}.npy} and up removed when overwriting with fewer
+   * @param directIo whether local files were to be written past the page cache
    */
   public record Result(long files, long written, long rewritten, long kept, long bytesWritten,
-      int partitions, int temporariesRemoved, int surplusRemoved, double seconds) {}
+      int partitions, int temporariesRemoved, int surplusRemoved, boolean directIo, double seconds) {}
+
+  /**
+   * The share of the machine's memory past which a local run writes with direct I/O unless told
+   * otherwise: Linux's default {@code vm.dirty_ratio}. Beyond it the kernel holds writers to the
+   * disk's speed anyway, and every page written first had to be found free, on a VM often by the
+   * host; a direct write from a thread of its own keeps the disk busy instead. 10,000 files of
+   * 100,000 samples (8 GB, over a fifth of 23 GiB) took 12.6 s through the page cache and 5.2 to
+   * 5.6 s direct; 2,000 (1.6 GB) took 1.32 to 1.38 s through it and 1.60 s direct
+   * (docs/performance.md, "O_DIRECT for data sets larger than memory").
+   */
+  static final double DIRECT_IO_SHARE_OF_MEMORY = 0.2;
 
   /** The folder was generated with other parameters; nothing in it was touched. */
   public static final class OtherParametersException extends IOException {
@@ -94,7 +110,8 @@ public final class GenerateJob {
 
   /**
    * @param directIo whether local files are written past the page cache; null leaves it to the
-   *     session's {@link GenerateFile#DIRECT_IO} setting, which defaults to false
+   *     session's {@link GenerateFile#DIRECT_IO} setting, and where that is unset too, a local
+   *     run writes past it once the data set is over {@link #DIRECT_IO_SHARE_OF_MEMORY} of memory
    * @param overwrite whether every file is written again, whatever the folder held and whatever
    *     parameters made it
    * @throws OtherParametersException if the folder was generated with other parameters and
@@ -104,6 +121,10 @@ public final class GenerateJob {
       int partitions, Boolean directIo, boolean overwrite) throws IOException {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    if (directIo == null && hadoop.get(GenerateFile.DIRECT_IO) == null) {
+      directIo = spark.sparkContext().isLocal()
+          && files * NpyWriter.fileLength(samples) > DIRECT_IO_SHARE_OF_MEMORY * machineMemory();
+    }
     if (directIo != null) {
       hadoop = new Configuration(hadoop);
       hadoop.setBoolean(GenerateFile.DIRECT_IO, directIo);
@@ -147,7 +168,13 @@ public final class GenerateJob {
     }
     PausePoint.reach("generate-done");
     return new Result(files, written, rewritten, kept, bytes, slices, removed, surplus,
-        Clocks.secondsSince(start));
+        hadoop.getBoolean(GenerateFile.DIRECT_IO, false), Clocks.secondsSince(start));
+  }
+
+  /** This machine's memory in bytes, as the JVM sees it (a container's limit, where there is one). */
+  private static long machineMemory() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
   }
 
   /** Whether folder {@code out} has no manifest, or one of a run with these parameters. */
@@ -186,10 +213,17 @@ public final class GenerateJob {
 
     @Override
     public Iterator<GeneratedFile> call(Iterator<IndexRange> ranges) {
-      GenerateFile task = new GenerateFile(conf.value().get(), out, seed, samples, overwrite);
+      // Direct writes finish behind the drawing of the next file; the last one is waited for
+      // before the task says it is done, and a failed task lets go of the writing thread.
+      GenerateFile task = new GenerateFile(conf.value().get(), out, seed, samples, overwrite, true);
+      TaskContext context = TaskContext.get();
+      if (context != null) {
+        context.addTaskCompletionListener((TaskCompletionListener) done -> finishQuietly(task));
+      }
       return new Iterator<>() {
         private long next;
         private long end;
+        private boolean finished;
 
         @Override
         public boolean hasNext() {
@@ -198,7 +232,14 @@ public final class GenerateJob {
             next = range.start();
             end = range.end();
           }
-          return next < end;
+          if (next < end) {
+            return true;
+          }
+          if (!finished) {
+            finished = true;
+            task.finish();
+          }
+          return false;
         }
 
         @Override
@@ -209,6 +250,14 @@ public final class GenerateJob {
           return task.apply(next++);
         }
       };
+    }
+  }
+
+  private static void finishQuietly(GenerateFile task) {
+    try {
+      task.finish();
+    } catch (RuntimeException e) {
+      // The task failed already, or finish was called and reported this.
     }
   }
 

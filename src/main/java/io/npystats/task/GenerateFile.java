@@ -55,6 +55,7 @@ public final class GenerateFile {
   private final long samples;
   private final long fileLength;
   private final boolean overwrite;
+  private final boolean writeBehind;
   private final double[] values = new double[CHUNK];
   private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
   private FileTarget target;
@@ -71,6 +72,17 @@ public final class GenerateFile {
 
   /** @param overwrite whether every file is written, even one that already holds its bytes */
   public GenerateFile(Configuration conf, String dir, long seed, long samples, boolean overwrite) {
+    this(conf, dir, seed, samples, overwrite, false);
+  }
+
+  /**
+   * @param writeBehind whether a file written with direct I/O ({@link #DIRECT_IO}) may still be
+   *     being written when {@link #apply} returns, while the caller draws the next one; the
+   *     caller must then call {@link #finish} after its last file, which waits for it and reports
+   *     its failure. Buffered writes are done when {@link #apply} returns either way.
+   */
+  public GenerateFile(Configuration conf, String dir, long seed, long samples, boolean overwrite,
+      boolean writeBehind) {
     if (samples < 0) {
       throw new IllegalArgumentException("samples must not be negative: " + samples);
     }
@@ -80,6 +92,7 @@ public final class GenerateFile {
     this.samples = samples;
     this.fileLength = NpyWriter.fileLength(samples);
     this.overwrite = overwrite;
+    this.writeBehind = writeBehind;
   }
 
   public static String fileName(long index) {
@@ -97,7 +110,7 @@ public final class GenerateFile {
     String name = fileName(index);
     try {
       if (target == null) {
-        target = FileTarget.of(dir, conf);
+        target = FileTarget.of(dir, conf, writeBehind);
       }
       long expected = fileLength();
       boolean otherBytes = false;
@@ -112,23 +125,51 @@ public final class GenerateFile {
         return new GeneratedFile(index, target.pathOf(name), true, otherBytes, expected, Clocks.secondsSince(start));
       }
       String temp = TEMP_PREFIX + index + ".npy." + attempt + TEMP_SUFFIX;
-      boolean renamed = false;
+      boolean committed = false;
+      WritableByteChannel out = target.create(temp);
       try {
-        try (WritableByteChannel out = target.create(temp)) {
-          writeSamples(out, index);
-        }
+        writeSamples(out, index);
         // Another attempt at the same file writes the same bytes, so whichever lands last is right.
-        target.replace(temp, name);
-        renamed = true;
+        target.commit(out, temp, name);
+        committed = true;
       } finally {
-        if (!renamed) {
+        if (!committed) {
+          closeQuietly(out);
           target.delete(temp);
         }
       }
       return new GeneratedFile(index, target.pathOf(name), true, otherBytes, expected, Clocks.secondsSince(start));
+    } catch (FileTarget.DeferredWriteFailure e) {
+      // An earlier file's write, finished behind this one: the message names that file.
+      throw new UncheckedIOException(e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not write " + new Path(dir, name) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits for the last file's write where it is still under way, and lets go of the thread that
+   * writes behind; a failure there names its file. Nothing to wait for without writing behind.
+   *
+   * @throws UncheckedIOException if that write failed
+   */
+  public void finish() {
+    if (target == null) {
+      return;
+    }
+    try {
+      target.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(WritableByteChannel out) {
+    try {
+      out.close();
+    } catch (IOException | RuntimeException ignored) {
+      // The write already failed, and that failure is the one reported.
     }
   }
 

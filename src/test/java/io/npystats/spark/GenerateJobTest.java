@@ -50,6 +50,23 @@ class GenerateJobTest {
   }
 
   @Test
+  void directWritesFinishedBehindGiveTheSameFolder() throws IOException {
+    Path direct = tmp.resolve("direct");
+    GenerateJob.Result r = GenerateJob.run(spark, direct.toString(), FILES, SAMPLES, SEED, 3, true, false);
+    assertThat(r.directIo()).isTrue();
+    assertThat(r.written()).isEqualTo(FILES);
+    // Every file in place, none left as a temporary, by the time the job returns.
+    assertSameFolder(direct, reference);
+  }
+
+  @Test
+  void aSmallDataSetIsWrittenThroughThePageCacheByDefault() throws IOException {
+    // 23 files of 40 KB: far under a fifth of any machine's memory.
+    GenerateJob.Result r = GenerateJob.run(spark, tmp.resolve("small").toString(), FILES, SAMPLES, SEED, 2);
+    assertThat(r.directIo()).isFalse();
+  }
+
+  @Test
   void writesNumpysLayoutWithOnlyAHiddenManifestBeside() throws IOException {
     List<String> names = names(reference);
     assertThat(names).hasSize(FILES + 1).contains("file_0.npy", "file_22.npy", GenerateManifest.NAME);

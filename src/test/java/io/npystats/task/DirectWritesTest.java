@@ -1,9 +1,11 @@
 package io.npystats.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +81,56 @@ class DirectWritesTest {
     }
     try (var left = Files.list(Path.of(a))) {
       assertThat(left).hasSize(3); // no temporaries
+    }
+  }
+
+  @Test
+  void writtenBehindEveryFileIsInPlaceOnceFinished() throws Exception {
+    assumeTrue(directIoWorksIn(dir), "the temporary folder's file system refuses direct I/O");
+    Configuration direct = new Configuration(false);
+    direct.setBoolean(GenerateFile.DIRECT_IO, true);
+    // One write a file, and files larger than the 1 MiB buffer, written in several.
+    for (long samples : new long[] {70_001, 150_000}) {
+      String behind = dir.resolve("behind-" + samples).toString();
+      String buffered = dir.resolve("buffered-" + samples).toString();
+      GenerateFile viaBehind = new GenerateFile(direct, behind, 5, samples, false, true);
+      GenerateFile viaBuffered = new GenerateFile(new Configuration(false), buffered, 5, samples);
+      for (int i = 0; i < 5; i++) {
+        assertThat(viaBehind.apply(i).written()).isTrue();
+        viaBuffered.apply(i);
+      }
+      viaBehind.finish();
+      for (int i = 0; i < 5; i++) {
+        String name = GenerateFile.fileName(i);
+        assertThat(Files.readAllBytes(Path.of(behind, name))).as("%s, %d samples", name, samples)
+            .isEqualTo(Files.readAllBytes(Path.of(buffered, name)));
+      }
+      try (var left = Files.list(Path.of(behind))) {
+        assertThat(left).hasSize(5); // no temporaries
+      }
+    }
+  }
+
+  @Test
+  void aWriteThatFailsBehindIsReportedWithItsOwnFile() throws Exception {
+    assumeTrue(directIoWorksIn(dir), "the temporary folder's file system refuses direct I/O");
+    Configuration direct = new Configuration(false);
+    direct.setBoolean(GenerateFile.DIRECT_IO, true);
+    // A folder in file_1.npy's place: its write succeeds, and moving it into place cannot.
+    Files.createDirectories(dir.resolve("out").resolve(GenerateFile.fileName(1)).resolve("inside"));
+    GenerateFile generate = new GenerateFile(direct, dir.resolve("out").toString(), 5, 1000, false, true);
+    generate.apply(0);
+    generate.apply(1);
+    assertThatThrownBy(() -> {
+      generate.apply(2);
+      generate.finish();
+    }).isInstanceOf(UncheckedIOException.class)
+        .hasMessageStartingWith("could not write ")
+        .hasMessageContaining(GenerateFile.fileName(1) + ": ");
+    generate.finish(); // nothing left under way, and no second report
+    try (var left = Files.list(dir.resolve("out"))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(GenerateFile.fileName(0), GenerateFile.fileName(1));
     }
   }
 
