@@ -2,6 +2,7 @@ package io.npystats.spark;
 
 import io.npystats.npy.NpyWriter;
 import io.npystats.task.Clocks;
+import io.npystats.task.DirectIo;
 import io.npystats.task.GenerateFile;
 import io.npystats.task.GeneratedFile;
 import io.npystats.task.HadoopConf;
@@ -9,7 +10,6 @@ import io.npystats.task.IndexRange;
 import io.npystats.task.Stores;
 import java.io.IOException;
 import java.io.Serializable;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,16 +50,6 @@ public final class GenerateJob {
   public record Result(long files, long written, long rewritten, long kept, long bytesWritten,
       int partitions, int temporariesRemoved, int surplusRemoved, boolean directIo, double seconds) {}
 
-  /**
-   * The share of the machine's memory past which a local run writes with direct I/O unless told
-   * otherwise: Linux's default {@code vm.dirty_ratio}. Beyond it the kernel holds writers to the
-   * disk's speed anyway, and every page written first had to be found free, on a VM often by the
-   * host; a direct write from a thread of its own keeps the disk busy instead. 10,000 files of
-   * 100,000 samples (8 GB, over a fifth of 23 GiB) took 12.6 s through the page cache and 5.2 to
-   * 5.6 s direct; 2,000 (1.6 GB) took 1.32 to 1.38 s through it and 1.60 s direct
-   * (docs/performance.md, "O_DIRECT for data sets larger than memory").
-   */
-  static final double DIRECT_IO_SHARE_OF_MEMORY = 0.2;
 
   /** The folder was generated with other parameters; nothing in it was touched. */
   public static final class OtherParametersException extends IOException {
@@ -111,7 +101,7 @@ public final class GenerateJob {
   /**
    * @param directIo whether local files are written past the page cache; null leaves it to the
    *     session's {@link GenerateFile#DIRECT_IO} setting, and where that is unset too, a local
-   *     run writes past it once the data set is over {@link #DIRECT_IO_SHARE_OF_MEMORY} of memory
+   *     run writes past it where {@link DirectIo#pastPageCache} says so of the data set
    * @param overwrite whether every file is written again, whatever the folder held and whatever
    *     parameters made it
    * @throws OtherParametersException if the folder was generated with other parameters and
@@ -123,7 +113,7 @@ public final class GenerateJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     if (directIo == null && hadoop.get(GenerateFile.DIRECT_IO) == null) {
       directIo = spark.sparkContext().isLocal()
-          && files * NpyWriter.fileLength(samples) > DIRECT_IO_SHARE_OF_MEMORY * machineMemory();
+          && DirectIo.pastPageCache(files * NpyWriter.fileLength(samples));
     }
     if (directIo != null) {
       hadoop = new Configuration(hadoop);
@@ -171,11 +161,6 @@ public final class GenerateJob {
         hadoop.getBoolean(GenerateFile.DIRECT_IO, false), Clocks.secondsSince(start));
   }
 
-  /** This machine's memory in bytes, as the JVM sees it (a container's limit, where there is one). */
-  private static long machineMemory() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize();
-  }
 
   /** Whether folder {@code out} has no manifest, or one of a run with these parameters. */
   public static boolean madeWith(SparkSession spark, String out, long files, long samples,

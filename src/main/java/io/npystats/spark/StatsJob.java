@@ -2,12 +2,14 @@ package io.npystats.spark;
 
 import io.npystats.stats.StreamingStats;
 import io.npystats.task.Clocks;
+import io.npystats.task.DirectIo;
 import io.npystats.task.FileSplits;
 import io.npystats.task.FileSummary;
 import io.npystats.task.HadoopConf;
 import io.npystats.task.InputPaths;
 import io.npystats.task.ReadAhead;
 import io.npystats.task.RunTotals;
+import io.npystats.task.Stores;
 import io.npystats.task.SummarizeFile;
 import io.npystats.task.SummarizeFile.FirstRead;
 import java.io.IOException;
@@ -118,7 +120,13 @@ public final class StatsJob {
     int files = listing.files().size();
     int slices = partitions > 0 ? partitions : defaultPartitions(files, jsc.defaultParallelism());
     slices = Math.max(files == 0 ? 0 : 1, Math.min(slices, files));
-    Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
+    Configuration tasks = hadoop;
+    if (hadoop.get(ReadAhead.DIRECT_IO) == null) {
+      tasks = new Configuration(hadoop);
+      tasks.setBoolean(ReadAhead.DIRECT_IO, spark.sparkContext().isLocal()
+          && DirectIo.pastPageCache(estimatedBytes(listing, hadoop)));
+    }
+    Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(tasks));
     FileStatsFormat format = FileStatsFormat.of(spark);
 
     List<FileSplits.Split> splits = new ArrayList<>();
@@ -275,6 +283,32 @@ public final class StatsJob {
     /** null where the listing gave none */
     FileStatus[] statuses() {
       return statuses;
+    }
+  }
+
+  /**
+   * The bytes of the listing's files: the listing's lengths where it has them, and where it has
+   * none (a local folder's), its first file's length for every file; 0 where that cannot be told.
+   * Enough to weigh the data set against memory ({@link DirectIo}) for one call more.
+   */
+  static long estimatedBytes(InputPaths.Listing listing, Configuration hadoop) {
+    FileStatus[] statuses = listing.statuses();
+    if (statuses != null) {
+      long bytes = 0;
+      for (FileStatus status : statuses) {
+        bytes += status == null ? 0 : status.getLen();
+      }
+      return bytes;
+    }
+    List<String> files = listing.files();
+    if (files.isEmpty()) {
+      return 0;
+    }
+    try {
+      Path first = new Path(files.get(0));
+      return files.size() * Stores.of(first, hadoop).getFileStatus(first).getLen();
+    } catch (IOException | RuntimeException e) {
+      return 0; // the task that reads it says what is wrong with it
     }
   }
 

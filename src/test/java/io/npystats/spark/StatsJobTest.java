@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.npystats.npy.NpyReader;
 import io.npystats.stats.StreamingStats;
+import io.npystats.task.InputPaths;
 import io.npystats.task.RunTotals;
 import io.npystats.testing.FileStatsRows;
 import io.npystats.testing.Fixtures;
@@ -63,6 +64,23 @@ class StatsJobTest {
         assertThat(slice.statuses()).isNull();
       }
     }
+  }
+
+  @Test
+  void aDataSetIsWeighedByItsListingOrItsFirstFile() throws IOException {
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    // A local folder: no lengths in the listing, so its first file's stands for all twelve.
+    InputPaths.Listing folder = InputPaths.listing(generated.toString(), hadoop);
+    assertThat(folder.statuses()).isNull();
+    assertThat(StatsJob.estimatedBytes(folder, hadoop)).isEqualTo(12 * (128 + 8L * 20_000));
+    // With lengths, their sum; a first file that is not there weighs nothing.
+    org.apache.hadoop.fs.FileStatus[] statuses = {
+        new org.apache.hadoop.fs.FileStatus(100, false, 1, 1, 0, new org.apache.hadoop.fs.Path("a")),
+        new org.apache.hadoop.fs.FileStatus(23, false, 1, 1, 0, new org.apache.hadoop.fs.Path("b"))};
+    assertThat(StatsJob.estimatedBytes(new InputPaths.Listing(List.of("a", "b"), statuses, 0), hadoop))
+        .isEqualTo(123);
+    assertThat(StatsJob.estimatedBytes(new InputPaths.Listing(
+        List.of(tmp.resolve("missing.npy").toString()), null, 0), hadoop)).isZero();
   }
 
   @Test

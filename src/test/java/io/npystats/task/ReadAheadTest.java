@@ -1,6 +1,7 @@
 package io.npystats.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.npystats.testing.Fixtures;
 import java.io.IOException;
@@ -104,6 +105,33 @@ class ReadAheadTest {
           .isEqualTo(paths.size() - 2);
     }
     assertThat(readAhead[0]).as("files handed over as bytes").isZero();
+    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+  }
+
+  @Test
+  void readsLocalFilesPastThePageCacheWhereAskedWithTheSameRows() throws IOException {
+    for (Path dir : List.of(Fixtures.dir(), tmp)) {
+      try (FileChannel probe = FileChannel.open(Files.createTempFile(dir, "direct", ".probe"),
+          StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE,
+          com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+        assertThat(probe.size()).isZero();
+      } catch (IOException | UnsupportedOperationException e) {
+        assumeTrue(false, dir + " refuses direct I/O: " + e);
+      }
+    }
+    List<FileSummary> expected = withoutReadAhead();
+    Configuration direct = new Configuration(CONF);
+    direct.setBoolean(ReadAhead.DIRECT_IO, true);
+    Semaphore budget = new Semaphore((int) BUDGET);
+    int[] readAhead = {0};
+    // Files of every length the fixtures have, few of them whole blocks, and a truncated one.
+    try (ReadAhead ahead = new ReadAhead(direct, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
+        BUDGET, true, 0)) {
+      assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+      assertThat(ahead.filesIntoPageCache()).isZero();
+    }
+    assertThat(readAhead[0]).as("files handed over as bytes: all but the missing file and the folder")
+        .isEqualTo(paths.size() - 2);
     assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
   }
 
