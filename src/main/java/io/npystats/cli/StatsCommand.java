@@ -50,8 +50,9 @@ final class StatsCommand implements Callable<Integer>, Checked {
 
   @Option(names = "--split-size", paramLabel = "BYTES",
       description = "A file with more data than this is read in splits of this size, one task each,"
-          + " merged into its one row; k, m, g, t suffixes are binary (default: 128m, or"
-          + " spark.hadoop." + StatsJob.SPLIT_SIZE + ").")
+          + " merged into its one row; k, m, g, t suffixes are binary (default:"
+          + " spark.hadoop." + StatsJob.SPLIT_SIZE + " where set, else the data's share of each"
+          + " core, from 128m to 1g).")
   String splitSize;
 
   /** Splits smaller than this would make a task of a few reads. */
@@ -87,7 +88,7 @@ final class StatsCommand implements Callable<Integer>, Checked {
       tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());
       if (splitBytes == null) {
         String setting = spark.sparkContext().hadoopConfiguration().get(StatsJob.SPLIT_SIZE);
-        splitBytes = setting == null ? StatsJob.DEFAULT_SPLIT_BYTES
+        splitBytes = setting == null ? 0
             : Checks.bytes(spec, "spark.hadoop." + StatsJob.SPLIT_SIZE, setting, MIN_SPLIT_BYTES);
       }
       StatsJob.Result r = StatsJob.run(spark, input, tables, id != null ? id : RunIds.next("stats"),

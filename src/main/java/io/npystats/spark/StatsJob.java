@@ -53,10 +53,12 @@ public final class StatsJob {
    */
   static final int MAX_TASKS_PER_CORE = 8;
   /**
-   * A file with more data than this is read by one task per split of this size: HDFS's block
-   * size, large enough that a split's task start is a small part of its time.
+   * The smallest split by default: HDFS's block size, large enough that a split's task start is a
+   * small part of its time.
    */
   public static final long DEFAULT_SPLIT_BYTES = 128L << 20;
+  /** The largest split by default: what a retried task reads again stays small. */
+  static final long MAX_DEFAULT_SPLIT_BYTES = 1L << 30;
   /**
    * The Hadoop setting for the split size
    * ({@code --conf spark.hadoop.npystats.stats.split-size=256m}); {@code stats --split-size} wins.
@@ -97,14 +99,27 @@ public final class StatsJob {
    */
   public static Result run(SparkSession spark, String input, String warehouse, String runId,
       int partitions, double startupSeconds) throws IOException {
-    long splitBytes = spark.sparkContext().hadoopConfiguration().getLongBytes(SPLIT_SIZE,
-        DEFAULT_SPLIT_BYTES);
+    long splitBytes = spark.sparkContext().hadoopConfiguration().getLongBytes(SPLIT_SIZE, 0);
     return run(spark, input, warehouse, runId, partitions, splitBytes, startupSeconds);
   }
 
   /**
+   * The split size where none is given: the data set's share of each core, so that a large file
+   * takes as many tasks as there are cores to read it and no more, within
+   * [{@link #DEFAULT_SPLIT_BYTES}, {@link #MAX_DEFAULT_SPLIT_BYTES}]. Every task a split adds
+   * costs Spark's hand-over from task to task: one file of 1.6 GB on 2 cores took 0.40 to 0.41 s
+   * in 12 splits of 128 MiB, 0.35 to 0.38 s in 4, 0.32 to 0.37 s in 2, and 0.55 to 0.64 s in one
+   * task (docs/performance.md, "The reference scale"). On a cluster of many cores the share is
+   * small and the splits stay at HDFS's block size.
+   */
+  public static long defaultSplitBytes(long dataBytes, int slots) {
+    long share = (dataBytes + Math.max(1, slots) - 1) / Math.max(1, slots);
+    return Math.max(DEFAULT_SPLIT_BYTES, Math.min(MAX_DEFAULT_SPLIT_BYTES, share));
+  }
+
+  /**
    * @param splitBytes a file with more data than this is read in splits of this size, by as many
-   *     tasks, and merged into its one row
+   *     tasks, and merged into its one row; 0 for {@link #defaultSplitBytes}
    */
   public static Result run(SparkSession spark, String input, String warehouse, String runId,
       int partitions, long splitBytes, double startupSeconds) throws IOException {
@@ -114,9 +129,13 @@ public final class StatsJob {
     PausePoint.reach("listing");
     InputPaths.Listing all = InputPaths.listing(input, hadoop);
     List<String> paths = all.files();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    long dataBytes = estimatedBytes(all, hadoop);
+    if (splitBytes <= 0) {
+      splitBytes = defaultSplitBytes(dataBytes, jsc.defaultParallelism());
+    }
     Planned planned = plan(all, splitBytes, hadoop);
     InputPaths.Listing listing = planned.rest();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int files = listing.files().size();
     int slices = partitions > 0 ? partitions : defaultPartitions(files, jsc.defaultParallelism());
     slices = Math.max(files == 0 ? 0 : 1, Math.min(slices, files));
@@ -124,7 +143,7 @@ public final class StatsJob {
     if (hadoop.get(ReadAhead.DIRECT_IO) == null) {
       tasks = new Configuration(hadoop);
       tasks.setBoolean(ReadAhead.DIRECT_IO, spark.sparkContext().isLocal()
-          && DirectIo.pastPageCache(estimatedBytes(listing, hadoop)));
+          && DirectIo.pastPageCache(dataBytes));
     }
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(tasks));
     FileStatsFormat format = FileStatsFormat.of(spark);

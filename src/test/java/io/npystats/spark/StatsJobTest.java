@@ -84,6 +84,16 @@ class StatsJobTest {
   }
 
   @Test
+  void aLargeFileTakesATaskACoreByDefaultInSplitsOf128MiBTo1GiB() {
+    long mib = 1L << 20;
+    assertThat(StatsJob.defaultSplitBytes(1_600_000_128L, 2)).isEqualTo(800_000_064L);
+    assertThat(StatsJob.defaultSplitBytes(1_600_000_128L, 16)).isEqualTo(128 * mib);
+    assertThat(StatsJob.defaultSplitBytes(80_000_000_000L, 2)).isEqualTo(1024 * mib);
+    assertThat(StatsJob.defaultSplitBytes(0, 2)).isEqualTo(128 * mib);
+    assertThat(StatsJob.defaultSplitBytes(3 * mib, 0)).isEqualTo(128 * mib);
+  }
+
+  @Test
   void manyFilesTakeAtMostEightTasksACoreByDefault() {
     assertThat(StatsJob.defaultPartitions(100_000, 2)).isEqualTo(16);
     assertThat(StatsJob.defaultPartitions(10_000, 2)).isEqualTo(16);
