@@ -116,6 +116,8 @@ public final class ReadAhead implements AutoCloseable {
   private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
   private final boolean intoPageCache;
   private final boolean directReads;
+  /** Set where {@link #directReads} and the first files show the task's files are not cached. */
+  private volatile boolean readDirect;
   private volatile boolean directRefused;
   private final AtomicInteger filesIntoPageCache = new AtomicInteger();
   /** How many of the first files say whether the page cache already holds the task's files. */
@@ -190,7 +192,12 @@ public final class ReadAhead implements AutoCloseable {
     }
     next++;
     if (index == 0) {
-      cacheWarm = firstFilesResident();
+      int probes = Math.min(probeFiles, paths.size());
+      int resident = intoPageCache && probes > 0 ? firstFilesResident(probes) : 0;
+      cacheWarm = 2 * resident > probes;
+      // Past the page cache only where the task's files are cold: a folder partly cached is read
+      // ahead into the cache, where its cached files cost no disk read.
+      readDirect = directReads && resident <= probes / 8;
     }
     while (!cacheWarm && reads.size() < Math.min(paths.size(), index + 1 + filesAhead)) {
       int i = reads.size();
@@ -242,7 +249,7 @@ public final class ReadAhead implements AutoCloseable {
       FileSystem fs = fileSystemOf(path);
       if (intoPageCache && fs instanceof RawLocalFileSystem raw) {
         java.nio.file.Path file = raw.pathToFile(path).toPath();
-        if (directReads && !directRefused) {
+        if (readDirect && !directRefused) {
           Read read = readDirect(file);
           if (read != null) {
             return read;
@@ -353,23 +360,20 @@ public final class ReadAhead implements AutoCloseable {
   }
 
   /**
-   * Whether most of the first {@link #probeFiles} files are local files no larger than a split
-   * whose every page is in the page cache ({@code mincore}, through {@link
-   * java.nio.MappedByteBuffer#isLoaded}), asked without reading any of them. Most, not all: the
-   * kernel reclaims a page here and there from files read a while ago, and one such page among
-   * eight files made a warm task read ahead. A folder whose cache was dropped has none of them.
+   * How many of the first {@code probes} files are local files no larger than a split whose every
+   * page is in the page cache ({@code mincore}, through {@link
+   * java.nio.MappedByteBuffer#isLoaded}), asked without reading any of them; 0 where any of them
+   * is on another store. Most of them, not all, make a task warm: the kernel reclaims a page here
+   * and there from files read a while ago, and one such page among eight files made a warm task
+   * read ahead. A folder whose cache was dropped has none of them.
    */
-  private boolean firstFilesResident() {
-    int probes = Math.min(probeFiles, paths.size());
-    if (!intoPageCache || probes == 0) {
-      return false;
-    }
+  private int firstFilesResident(int probes) {
     int resident = 0;
     try {
-      for (int i = 0; i < probes && 2 * (i - resident) < probes; i++) {
+      for (int i = 0; i < probes; i++) {
         Path path = new Path(paths.get(i));
         if (!(fileSystemOf(path) instanceof RawLocalFileSystem raw)) {
-          return false;
+          return 0;
         }
         java.nio.file.Path file = raw.pathToFile(path).toPath();
         if (!Files.isRegularFile(file)) {
@@ -384,9 +388,9 @@ public final class ReadAhead implements AutoCloseable {
         }
       }
     } catch (IOException | RuntimeException e) {
-      return false; // the reading threads and the task meet the same failure, and say what it is
+      return 0; // the reading threads and the task meet the same failure, and say what it is
     }
-    return 2 * resident > probes;
+    return resident;
   }
 
   /** How many reads were started, whether they read anything or not. */
