@@ -212,6 +212,12 @@ if [[ $COLD == 1 ]]; then
   ratio "stats job cold / limit.c 2 threads cold" "$(job "stats npystats local[2] cold $FILES")" \
     "$(job "stats limit.c 2 thread(s) cold $FILES")"
 fi
+if [[ $COLD == 1 && -n ${fio_mb:-} ]]; then
+  # The disk's bandwidth the cold job reached: the data set's bytes over its job time, against fio's.
+  awk -v mb="$(mb "$FILES" "$SAMPLES")" -v s="$(job "stats npystats local[2] cold $FILES")" -v f="$fio_mb" \
+    'BEGIN { if (s + 0 > 0) printf "%-62s %5.0f%%  (%.0f MB/s / %s MB/s)\n",
+      "stats job cold: bandwidth reached / fio'"'"'s", 100 * mb / s / f, mb / s, f }'
+fi
 ratio "stats job warm $FILES / limit.c 2 threads" "$(job "stats npystats local[2] warm $FILES")" \
   "$(job "stats limit.c 2 thread(s) warm $FILES")"
 ratio "stats job warm $MANY_FILES x $MANY_SAMPLES / limit.c 2 threads" \
