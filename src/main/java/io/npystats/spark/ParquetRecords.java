@@ -2,10 +2,14 @@ package io.npystats.spark;
 
 import io.npystats.task.Column;
 import io.npystats.task.Columns;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +20,9 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -47,6 +53,7 @@ import org.apache.spark.sql.types.StructType;
  * @param <R> the record
  */
 final class ParquetRecords<R> implements Closeable {
+  private static final int BUFFER_BYTES = 64 * 1024;
   /** The key under which Spark keeps a file's schema in its footer, and reads it back. */
   static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
   static final String SPARK_VERSION_KEY = "org.apache.spark.version";
@@ -93,17 +100,22 @@ final class ParquetRecords<R> implements Closeable {
   private static OutputFile inExistingFolder(Path file, Configuration conf) throws IOException {
     FileSystem fs = file.getFileSystem(conf);
     long blockSize = fs.getDefaultBlockSize(file);
+    java.nio.file.Path local = fs instanceof LocalFileSystem checksummed
+        ? checksummed.pathToFile(file).toPath()
+        : fs instanceof RawLocalFileSystem raw ? raw.pathToFile(file).toPath() : null;
     return new OutputFile() {
       @Override
       public PositionOutputStream create(long blockSizeHint) throws IOException {
-        return HadoopStreams.wrap(fs.createNonRecursive(file, false, 64 * 1024,
-            fs.getDefaultReplication(file), Math.max(blockSize, blockSizeHint), null));
+        return local != null ? createLocal(local, false)
+            : HadoopStreams.wrap(fs.createNonRecursive(file, false, BUFFER_BYTES,
+                fs.getDefaultReplication(file), Math.max(blockSize, blockSizeHint), null));
       }
 
       @Override
       public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        return HadoopStreams.wrap(fs.createNonRecursive(file, true, 64 * 1024,
-            fs.getDefaultReplication(file), Math.max(blockSize, blockSizeHint), null));
+        return local != null ? createLocal(local, true)
+            : HadoopStreams.wrap(fs.createNonRecursive(file, true, BUFFER_BYTES,
+                fs.getDefaultReplication(file), Math.max(blockSize, blockSizeHint), null));
       }
 
       @Override
@@ -214,6 +226,53 @@ final class ParquetRecords<R> implements Closeable {
   }
 
   /** Hands each record's stored values to Parquet, a missing value as no value. */
+  /**
+   * A local file, created with {@code java.nio} in a folder that must exist. Hadoop's local file
+   * system sets every file's permission after creating it, with a {@code chmod} process where its
+   * native library is missing (as it is with the Maven jars): a process started for every task's
+   * file, and the task waiting for it. The file gets the process's umask, as {@code chmod} with
+   * Hadoop's default umask gives it, and no {@code .crc} beside it, as the warehouse's file system
+   * writes none.
+   */
+  private static PositionOutputStream createLocal(java.nio.file.Path file, boolean overwrite)
+      throws IOException {
+    OutputStream out = new BufferedOutputStream(overwrite
+        ? Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)
+        : Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        BUFFER_BYTES);
+    return new PositionOutputStream() {
+      private long position;
+
+      @Override
+      public long getPos() {
+        return position;
+      }
+
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        position++;
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+        position += length;
+      }
+
+      @Override
+      public void flush() throws IOException {
+        out.flush();
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.close();
+      }
+    };
+  }
+
   private static final class RecordWriteSupport<R> extends WriteSupport<R> {
     private final Columns<R> columns;
     private final List<Column<R>> stored;
