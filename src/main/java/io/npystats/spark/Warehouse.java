@@ -84,10 +84,24 @@ public final class Warehouse implements AutoCloseable {
    */
   public Path stage(String table, String runId) throws IOException {
     Path dir = new Path(new Path(root, table), STAGING_PREFIX + runId + "-" + UUID.randomUUID());
-    if (!fs.mkdirs(dir)) {
+    if (!mkdirs(dir)) {
       throw new IOException("could not create " + dir);
     }
     return dir;
+  }
+
+  /**
+   * Creates {@code dir} and the folders above it. A local one with {@code java.nio}: Hadoop's
+   * local file system sets each new folder's permission with a {@code chmod} process where its
+   * native library is missing (as it is with the Maven jars), and a run makes three folders in
+   * its job's time and three more after it.
+   */
+  private boolean mkdirs(Path dir) throws IOException {
+    if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of(fs.makeQualified(dir).toUri()));
+      return true;
+    }
+    return fs.mkdirs(dir);
   }
 
   /**
@@ -100,7 +114,7 @@ public final class Warehouse implements AutoCloseable {
       throws IOException {
     Path partition = partition(table, runId);
     fs.delete(partition, true);
-    if (!files.isEmpty() && !fs.mkdirs(partition)) {
+    if (!files.isEmpty() && !mkdirs(partition)) {
       throw new IOException("could not create " + partition);
     }
     for (Path file : files) {
