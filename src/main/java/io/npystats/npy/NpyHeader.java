@@ -31,6 +31,8 @@ public final class NpyHeader {
   public static final int MAX_HEADER_SIZE = 10_000;
   /** numpy aligns the data to this many bytes. */
   static final int ALIGN = 64;
+  /** The magic, the version and a version 1.0 length field: the bytes before any header. */
+  static final int SHORTEST_PREAMBLE = 10;
 
   private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
 

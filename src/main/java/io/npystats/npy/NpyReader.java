@@ -30,6 +30,11 @@ public final class NpyReader {
   // float64, the common case, then leaves it with one bulk copy.
   private final ByteBuffer bytes;
   private final double[] values;
+  /**
+   * The channel whose first data bytes {@link #readHeaderAndStart} left in {@link #bytes}, from
+   * its position 0; null where the buffer holds nothing to carry on with.
+   */
+  private ReadableByteChannel started;
 
   public NpyReader() {
     this(DEFAULT_BUFFER_BYTES);
@@ -58,7 +63,7 @@ public final class NpyReader {
    */
   public NpyHeader read(ReadableByteChannel in, long fileLength, ChunkConsumer consumer)
       throws IOException {
-    NpyHeader header = readHeader(in, fileLength);
+    NpyHeader header = readHeaderAndStart(in, fileLength);
     readData(in, header, consumer);
     return header;
   }
@@ -92,10 +97,66 @@ public final class NpyReader {
   }
 
   /**
+   * {@link #readHeader}, reading the header and the first data in one read: a small file (as
+   * many as a few kilobytes, up to the values array's length in bytes) whole, a larger one's
+   * first part. Each read is a system call, and a file of 8 KB took three, the header two of them,
+   * a cost paid for every file of a data set of small files. The data bytes read are kept for
+   * {@link #readData} or {@link #readItems} on the same channel, which go on from them; nothing is
+   * summarised before the file's length has been checked against the header.
+   *
+   * @param in positioned at the first byte of the file; its first data bytes may be in this
+   *     reader's buffer when this returns, so only this reader may go on reading its data
+   * @param fileLength the file's length in bytes, or -1 where the store cannot tell
+   * @throws NpyFormatException if the header is not readable or the file too short for its shape
+   */
+  public NpyHeader readHeaderAndStart(ReadableByteChannel in, long fileLength) throws IOException {
+    started = null;
+    // No more data than any dtype's chunk takes (values.length bytes or more) after even the
+    // shortest preamble, so that what was read is handed on as (part of) one chunk.
+    int most = Math.min(bytes.capacity(), values.length + NpyHeader.SHORTEST_PREAMBLE);
+    bytes.clear().limit(fileLength >= 0 && fileLength <= most ? (int) fileLength : most);
+    while (bytes.hasRemaining() && in.read(bytes) >= 0) {
+      // until the limit or the end of the file: a short read is not the end
+    }
+    bytes.flip();
+    NpyHeader header = NpyHeader.read(new InputStream() {
+      private InputStream rest;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (bytes.hasRemaining()) {
+          int n = Math.min(len, bytes.remaining());
+          bytes.get(b, off, n);
+          return n;
+        }
+        if (rest == null) {
+          rest = Channels.newInputStream(in); // a header longer than the first read
+        }
+        return rest.read(b, off, len);
+      }
+    });
+    if (fileLength >= 0 && fileLength < header.expectedFileLength()) {
+      throw shortData(header, fileLength);
+    }
+    // The data's first bytes, to the buffer's start; none past the data's end.
+    bytes.limit(bytes.position() + (int) Math.min(bytes.remaining(), header.dataLength()));
+    bytes.compact();
+    started = in;
+    return header;
+  }
+
+  /**
    * Reads {@code length} bytes of items of {@code dtype}, the whole data of a file or a range of
    * it that starts and ends on item boundaries, and hands them on as doubles.
    *
-   * @param in positioned at the first byte of an item
+   * @param in positioned at the first byte of an item, or where {@link #readHeaderAndStart} left
+   *     it
    * @param length a whole number of items, in bytes
    * @return how many of those bytes the channel ended without: 0 when every item was read
    */
@@ -105,19 +166,26 @@ public final class NpyReader {
       throw new IllegalArgumentException(
           length + " bytes are not a whole number of " + dtype.descr() + " items");
     }
-    long remaining = length;
+    boolean goingOn = in == started;
+    started = null;
+    if (!goingOn) {
+      bytes.clear();
+    }
+    long remaining = length - bytes.position();
     // Narrow items take fewer bytes a value: read no more of them than the values array holds.
     int chunk = Math.min(bytes.capacity(), values.length * dtype.itemSize());
-    bytes.clear();
-    while (remaining > 0) {
-      bytes.limit((int) Math.min(chunk, bytes.position() + remaining));
-      int got = in.read(bytes);
-      if (got < 0) {
-        return remaining;
-      }
-      remaining -= got;
-      if (bytes.hasRemaining()) {
-        continue; // fill the buffer before handing values on: fewer, larger chunks
+    while (remaining > 0 || bytes.position() > 0) {
+      if (remaining > 0) {
+        bytes.limit((int) Math.min(chunk, bytes.position() + remaining));
+        int got = in.read(bytes);
+        if (got < 0) {
+          bytes.clear();
+          return remaining;
+        }
+        remaining -= got;
+        if (bytes.hasRemaining()) {
+          continue; // fill the buffer before handing values on: fewer, larger chunks
+        }
       }
       bytes.flip();
       // A chunk is a whole number of items and so is the length, so the buffer holds whole items.

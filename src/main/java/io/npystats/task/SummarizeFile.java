@@ -155,7 +155,7 @@ public final class SummarizeFile {
       long[] length, Stores.ReadableFile readAhead, boolean headerOnly) throws IOException {
     try (Stores.ReadableFile file = readAhead != null ? readAhead : open(path, listed)) {
       length[0] = file.length();
-      NpyHeader header = NpyReader.readHeader(file.channel(), file.length());
+      NpyHeader header = reader.readHeaderAndStart(file.channel(), file.length());
       FileSplits splits = FileSplits.of(path, file.length(), header, maxSplitBytes,
           Clocks.secondsSince(start));
       if (splits != null) {

@@ -70,6 +70,41 @@ class NpyFixturesTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @MethodSource("manifest")
+  void everyBufferSizeReadsTheSameValuesAndRefusesAlike(Expected expected) throws Exception {
+    // The header is read with the first data: a small file whole (the default buffer), a larger
+    // one's first part, or (tiny buffers) a header longer than the first read. One reader reads
+    // the file twice, as a task reads file after file; the file's length known, then not.
+    Path file = Fixtures.dir().resolve(expected.file());
+    for (long length : new long[] {Files.size(file), -1}) {
+      List<String> seen = new ArrayList<>();
+      for (int bufferBytes : new int[] {8, 24, 256, 4096, NpyReader.DEFAULT_BUFFER_BYTES}) {
+        NpyReader reader = new NpyReader(bufferBytes);
+        for (int time = 0; time < 2; time++) {
+          List<Double> values = new ArrayList<>();
+          try (InputStream in = Files.newInputStream(file)) {
+            NpyHeader header = reader.read(in, length, (chunk, n) -> {
+              for (int i = 0; i < n; i++) {
+                values.add(chunk[i]);
+              }
+            });
+            assertThat((long) values.size()).isEqualTo(expected.n());
+            seen.add(header.shapeString() + " " + values);
+          } catch (NpyFormatException e) {
+            seen.add("refused: " + e.getMessage());
+          }
+        }
+      }
+      assertThat(seen).as("every buffer size, length %d", length).containsOnly(seen.get(0));
+      if (expected.refuse()) {
+        assertThat(seen.get(0)).startsWith("refused: ");
+      } else {
+        assertThat(seen.get(0)).doesNotStartWith("refused: ");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
   @MethodSource("stats")
   void meanAndStdAreThoseOfExactArithmetic(Expected expected) throws Exception {
     double[] values = Fixtures.values(expected.file());
