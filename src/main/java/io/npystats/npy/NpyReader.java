@@ -69,7 +69,8 @@ public final class NpyReader {
   }
 
   /**
-   * Reads the data of a file whose header {@link #readHeader} has just read from {@code in}.
+   * Reads the data of a file whose header {@link #readHeaderAndStart} has just read from
+   * {@code in}.
    *
    * @throws NpyFormatException if the data ends before the shape does
    */
@@ -82,24 +83,9 @@ public final class NpyReader {
   }
 
   /**
-   * Reads a file's header and checks the file's length against it, before any data is read.
-   *
-   * @param in positioned at the first byte of the file; left at the first byte of the data
-   * @param fileLength the file's length in bytes, or -1 where the store cannot tell
-   * @throws NpyFormatException if the header is not readable or the file too short for its shape
-   */
-  public static NpyHeader readHeader(ReadableByteChannel in, long fileLength) throws IOException {
-    NpyHeader header = NpyHeader.read(Channels.newInputStream(in));
-    if (fileLength >= 0 && fileLength < header.expectedFileLength()) {
-      throw shortData(header, fileLength);
-    }
-    return header;
-  }
-
-  /**
-   * {@link #readHeader}, reading the header and the first data in one read: a small file (as
-   * many as a few kilobytes, up to the values array's length in bytes) whole, a larger one's
-   * first part. Each read is a system call, and a file of 8 KB took three, the header two of them,
+   * Reads a file's header and checks the file's length against it, before any data is summarised;
+   * the header and the first data in one read: a small file (up to the values array's length in
+   * bytes) whole, a larger one's first part. Each read is a system call, and a file of 8 KB took three, the header two of them,
    * a cost paid for every file of a data set of small files. The data bytes read are kept for
    * {@link #readData} or {@link #readItems} on the same channel, which go on from them; nothing is
    * summarised before the file's length has been checked against the header.
