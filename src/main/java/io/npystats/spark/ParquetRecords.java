@@ -2,6 +2,7 @@ package io.npystats.spark;
 
 import io.npystats.task.Column;
 import io.npystats.task.Columns;
+import io.npystats.task.Stores;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -20,9 +21,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -100,9 +99,7 @@ final class ParquetRecords<R> implements Closeable {
   private static OutputFile inExistingFolder(Path file, Configuration conf) throws IOException {
     FileSystem fs = file.getFileSystem(conf);
     long blockSize = fs.getDefaultBlockSize(file);
-    java.nio.file.Path local = fs instanceof LocalFileSystem checksummed
-        ? checksummed.pathToFile(file).toPath()
-        : fs instanceof RawLocalFileSystem raw ? raw.pathToFile(file).toPath() : null;
+    java.nio.file.Path local = Stores.localPathOf(fs, file);
     return new OutputFile() {
       @Override
       public PositionOutputStream create(long blockSizeHint) throws IOException {
@@ -227,10 +224,9 @@ final class ParquetRecords<R> implements Closeable {
 
   /** Hands each record's stored values to Parquet, a missing value as no value. */
   /**
-   * A local file, created with {@code java.nio} in a folder that must exist. Hadoop's local file
-   * system sets every file's permission after creating it, with a {@code chmod} process where its
-   * native library is missing (as it is with the Maven jars): a process started for every task's
-   * file, and the task waiting for it. The file gets the process's umask, as {@code chmod} with
+   * A local file, created with {@code java.nio} in a folder that must exist
+   * ({@link Stores#localPathOf}): through Hadoop, every task's file started a {@code chmod}
+   * process, and the task waited for it. The file gets the process's umask, as {@code chmod} with
    * Hadoop's default umask gives it, and no {@code .crc} beside it, as the warehouse's file system
    * writes none.
    */

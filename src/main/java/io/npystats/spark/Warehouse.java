@@ -1,5 +1,6 @@
 package io.npystats.spark;
 
+import io.npystats.task.Stores;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -11,9 +12,7 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * The warehouse's run bookkeeping, for the driver only. A {@code stats} run is committed by its
@@ -54,8 +53,8 @@ public final class Warehouse implements AutoCloseable {
     FileSystem fs = root.getFileSystem(conf);
     FileChannel channel = null;
     try {
-      if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
-        java.nio.file.Path dir = java.nio.file.Path.of(fs.makeQualified(root).toUri());
+      java.nio.file.Path dir = Stores.localPathOf(fs, root);
+      if (dir != null) {
         java.nio.file.Files.createDirectories(dir);
         channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
             StandardOpenOption.WRITE);
@@ -91,14 +90,14 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /**
-   * Creates {@code dir} and the folders above it. A local one with {@code java.nio}: Hadoop's
-   * local file system sets each new folder's permission with a {@code chmod} process where its
-   * native library is missing (as it is with the Maven jars), and a run makes three folders in
-   * its job's time and three more after it.
+   * Creates {@code dir} and the folders above it; a local one with {@code java.nio}
+   * ({@link Stores#localPathOf}): a run makes three folders in its job's time and three more
+   * after it.
    */
   private boolean mkdirs(Path dir) throws IOException {
-    if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
-      java.nio.file.Files.createDirectories(java.nio.file.Path.of(fs.makeQualified(dir).toUri()));
+    java.nio.file.Path local = Stores.localPathOf(fs, dir);
+    if (local != null) {
+      java.nio.file.Files.createDirectories(local);
       return true;
     }
     return fs.mkdirs(dir);

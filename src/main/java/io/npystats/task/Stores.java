@@ -62,6 +62,22 @@ public final class Stores {
   }
 
   /**
+   * The local file or folder {@code path} names where {@code fs} is the local file system, with
+   * checksums or without; null on any other store. For writers that create local files and
+   * folders with {@code java.nio}: Hadoop's local file system sets the permission of each with a
+   * {@code chmod} process where its native library is missing (as it is with the Maven jars).
+   */
+  public static java.nio.file.Path localPathOf(FileSystem fs, Path path) {
+    if (fs instanceof LocalFileSystem local) {
+      return local.pathToFile(path).toPath();
+    }
+    if (fs instanceof RawLocalFileSystem raw) {
+      return raw.pathToFile(path).toPath();
+    }
+    return null;
+  }
+
+  /**
    * Whether a rename on {@code fs} is atomic and cheap, so that a file can be written under a
    * temporary name and renamed into place. Not on an object store (S3, GCS, Azure blobs): there a
    * rename copies every byte, while an object appears only once its upload completes, so writing
