@@ -3,14 +3,10 @@ package io.npystats.spark;
 import io.npystats.task.Column;
 import io.npystats.task.Columns;
 import io.npystats.task.Stores;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +24,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
@@ -94,7 +91,11 @@ final class ParquetRecords<R> implements Closeable {
   /**
    * {@code file}, created only where its folder exists. A task of a failed job can still be
    * running when the driver removes the job's staging folder; creating the folder again, as
-   * Hadoop's {@code create} would, would leave it behind.
+   * Hadoop's {@code create} would, would leave it behind. A local file is created by Parquet's own
+   * {@link LocalOutputFile}, with {@code java.nio} ({@link Stores#localPathOf}): through Hadoop,
+   * every task's file started a {@code chmod} process, and the task waited for it. The file gets
+   * the process's umask, as {@code chmod} with Hadoop's default umask gives it, and no {@code .crc}
+   * beside it, as the warehouse's file system writes none.
    */
   private static OutputFile inExistingFolder(Path file, Configuration conf) throws IOException {
     FileSystem fs = file.getFileSystem(conf);
@@ -103,14 +104,14 @@ final class ParquetRecords<R> implements Closeable {
     return new OutputFile() {
       @Override
       public PositionOutputStream create(long blockSizeHint) throws IOException {
-        return local != null ? createLocal(local, false)
+        return local != null ? new LocalOutputFile(local).create(blockSizeHint)
             : HadoopStreams.wrap(fs.createNonRecursive(file, false, BUFFER_BYTES,
                 fs.getDefaultReplication(file), Math.max(blockSize, blockSizeHint), null));
       }
 
       @Override
       public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        return local != null ? createLocal(local, true)
+        return local != null ? new LocalOutputFile(local).createOrOverwrite(blockSizeHint)
             : HadoopStreams.wrap(fs.createNonRecursive(file, true, BUFFER_BYTES,
                 fs.getDefaultReplication(file), Math.max(blockSize, blockSizeHint), null));
       }
@@ -223,52 +224,6 @@ final class ParquetRecords<R> implements Closeable {
   }
 
   /** Hands each record's stored values to Parquet, a missing value as no value. */
-  /**
-   * A local file, created with {@code java.nio} in a folder that must exist
-   * ({@link Stores#localPathOf}): through Hadoop, every task's file started a {@code chmod}
-   * process, and the task waited for it. The file gets the process's umask, as {@code chmod} with
-   * Hadoop's default umask gives it, and no {@code .crc} beside it, as the warehouse's file system
-   * writes none.
-   */
-  private static PositionOutputStream createLocal(java.nio.file.Path file, boolean overwrite)
-      throws IOException {
-    OutputStream out = new BufferedOutputStream(overwrite
-        ? Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)
-        : Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        BUFFER_BYTES);
-    return new PositionOutputStream() {
-      private long position;
-
-      @Override
-      public long getPos() {
-        return position;
-      }
-
-      @Override
-      public void write(int b) throws IOException {
-        out.write(b);
-        position++;
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        out.write(bytes, offset, length);
-        position += length;
-      }
-
-      @Override
-      public void flush() throws IOException {
-        out.flush();
-      }
-
-      @Override
-      public void close() throws IOException {
-        out.close();
-      }
-    };
-  }
-
   private static final class RecordWriteSupport<R> extends WriteSupport<R> {
     private final Columns<R> columns;
     private final List<Column<R>> stored;
