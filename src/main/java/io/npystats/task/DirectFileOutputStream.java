@@ -53,7 +53,10 @@ final class DirectFileOutputStream extends OutputStream implements WritableByteC
     return (int) size;
   }
 
-  /** A reusable buffer for these streams: {@code capacity} bytes aligned to {@code block}. */
+  /**
+   * A reusable buffer for direct I/O, these streams' writes or {@link ReadAhead}'s reads:
+   * {@code capacity} bytes (rounded down to whole blocks) aligned to {@code block}.
+   */
   static ByteBuffer buffer(int capacity, int block) {
     int rounded = Math.max(block, capacity / block * block);
     return ByteBuffer.allocateDirect(rounded + block).alignedSlice(block).limit(rounded).slice();

@@ -430,7 +430,10 @@ public final class ReadAhead implements AutoCloseable {
       }
     }
     if (found == null) {
-      int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (length + GRAIN - 1L) / GRAIN * GRAIN);
+      // Whole grains, at least one: whole blocks too, so the aligned buffer holds exactly the
+      // bytes taken from the budget, and an empty file's buffer gives back what it took.
+      int capacity = (int) Math.max(GRAIN,
+          Math.min(Integer.MAX_VALUE / GRAIN * GRAIN, (length + GRAIN - 1L) / GRAIN * GRAIN));
       // Smaller free buffers go first: they would never fit this file and hold budget.
       boolean granted = budget.tryAcquire(capacity);
       while (!granted && !free.isEmpty()) {
@@ -441,7 +444,7 @@ public final class ReadAhead implements AutoCloseable {
         return null;
       }
       try {
-        found = ByteBuffer.allocateDirect(capacity + ALIGNMENT).alignedSlice(ALIGNMENT);
+        found = DirectFileOutputStream.buffer(capacity, ALIGNMENT);
       } catch (OutOfMemoryError e) {
         budget.release(capacity);
         return null;
