@@ -25,8 +25,7 @@ public final class TaskWarmUp {
   /**
    * Starts, on a thread of its own, what the first tasks of a fresh JVM would otherwise do before
    * their first file at full speed: loading and compiling the per-file kernel, the {@code .npy}
-   * reader and Parquet's writer, and the one-off set-up of Spark's types and Hadoop's output
-   * streams. The command calls it before it starts Spark, whose start-up keeps one core busy
+   * reader and Parquet's writer. The command calls it before it starts Spark, whose start-up keeps one core busy
    * for a second or two and leaves the other idle; there the warm-up costs nothing, and on two
    * cores it took some 0.1 s off the first job (docs/performance.md#the-first-job). It writes a
    * file of 100,000 samples and a Parquet file to a temporary folder, summarises the one 60
