@@ -20,6 +20,10 @@ public final class TaskWarmUp {
   /** The Hadoop setting that turns the warm-up off ({@code false}). */
   public static final String SETTING = "npystats.stats.warm-up";
 
+  /** Reads of the file of 100,000 samples, then of the small one. */
+  static final int LARGE_READS = 60;
+  static final int SMALL_READS = 2_000;
+
   private TaskWarmUp() {}
 
   /**
@@ -28,8 +32,9 @@ public final class TaskWarmUp {
    * reader and Parquet's writer. The command calls it before it starts Spark, whose start-up keeps one core busy
    * for a second or two and leaves the other idle; there the warm-up costs nothing, and on two
    * cores it took some 0.1 s off the first job (docs/performance.md#the-first-job). It writes a
-   * file of 100,000 samples and a Parquet file to a temporary folder, summarises the one 60
-   * times and writes the rows to the other, and removes both; a failure only ends it. A JVM with
+   * file of 100,000 samples, one of 1,000 and a Parquet file to a temporary folder, summarises
+   * the first 60 times and the second 2,000 times, writes the rows to the Parquet file, and
+   * removes all three; a failure only ends it. A JVM with
    * one core skips it, and so does {@code --conf spark.hadoop.npystats.stats.warm-up=false}, read
    * before Spark starts, from the system property {@code spark-submit} sets for it.
    */
@@ -52,15 +57,12 @@ public final class TaskWarmUp {
     Path dir = null;
     try {
       dir = Files.createTempDirectory(temporary, "npystats-warm-up-");
-      Path npy = dir.resolve("warm-up.npy");
-      int n = 100_000;
-      double[] values = new double[n];
-      NormalSamples.forFile(0, 0).fill(values, n);
-      try (OutputStream out = Files.newOutputStream(npy)) {
-        NpyWriter writer = new NpyWriter(out, n, 64 * 1024);
-        writer.write(values, n);
-        writer.finish();
-      }
+      // One file of 100,000 samples, the loops' length, and a small one read many times: the
+      // quick compiler takes a method only after some hundreds of calls, and more while Spark's
+      // start-up fills its queue. Sixty reads of the large file alone left the per-chunk and
+      // per-file methods to be compiled inside the job's first tasks.
+      Path large = write(dir.resolve("warm-up.npy"), 100_000);
+      Path small = write(dir.resolve("warm-up-small.npy"), 1_000);
       // Not Hadoop's cached file system: one made with this bare configuration would be handed
       // to the job's tasks too.
       Configuration conf = new Configuration(false);
@@ -71,8 +73,8 @@ public final class TaskWarmUp {
       SummarizeFile task = new SummarizeFile(conf);
       try (ParquetRecords<FileSummary> rows = format.create(conf,
           new org.apache.hadoop.fs.Path(dir.resolve("warm-up.parquet").toUri()))) {
-        for (int i = 0; i < 60; i++) {
-          FileSummary row = task.apply(npy.toString());
+        for (int i = 0; i < LARGE_READS + SMALL_READS; i++) {
+          FileSummary row = task.apply((i < LARGE_READS ? large : small).toString());
           if (!row.isOk()) {
             return false;
           }
@@ -87,6 +89,17 @@ public final class TaskWarmUp {
         deleteQuietly(dir);
       }
     }
+  }
+
+  private static Path write(Path npy, int n) throws IOException {
+    double[] values = new double[n];
+    NormalSamples.forFile(0, 0).fill(values, n);
+    try (OutputStream out = Files.newOutputStream(npy)) {
+      NpyWriter writer = new NpyWriter(out, n, 64 * 1024);
+      writer.write(values, n);
+      writer.finish();
+    }
+    return npy;
   }
 
   private static void deleteQuietly(Path dir) {
