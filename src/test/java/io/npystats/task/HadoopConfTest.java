@@ -43,4 +43,18 @@ class HadoopConfTest {
     // Loading the defaults again on the far side would bring back what was removed here.
     assertThat(back.get("fs.defaultFS")).isNull();
   }
+
+  @Test
+  void givesTheConfigurationAsItWasWhenShippedTheSameOneToEveryCaller() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set("npystats.test.key", "value");
+    HadoopConf shipped = new HadoopConf(conf);
+    conf.set("npystats.test.key", "changed after");
+
+    Configuration first = shipped.get();
+
+    assertThat(first).isNotSameAs(conf);
+    assertThat(first.get("npystats.test.key")).isEqualTo("value");
+    assertThat(shipped.get()).isSameAs(first);
+  }
 }
