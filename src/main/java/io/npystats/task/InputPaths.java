@@ -167,19 +167,27 @@ public final class InputPaths {
     // The folder's own scheme: a file system that extends the local one keeps its name. A name
     // from a listing holds no '/'; building one Path per file cost more than the listing itself.
     String prefix = Stores.folderPrefix(dir);
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(fs.pathToFile(dir).toPath())) {
-      for (java.nio.file.Path entry : entries) {
-        String name = entry.getFileName().toString();
-        if (isVisible(name) && (isNpyName(name) || !Files.isDirectory(entry))) {
-          names.add(name);
-        }
+    java.io.File folder = fs.pathToFile(dir);
+    // The names alone: a directory stream makes a path of each entry, which cost a fifth of
+    // listing 100,000 files.
+    String[] entries = folder.list();
+    if (entries == null) {
+      // Unreadable after all: the stream says why, in an exception of its own.
+      try (DirectoryStream<java.nio.file.Path> stream = Files.newDirectoryStream(folder.toPath())) {
+        throw new IOException("cannot list " + folder);
       }
     }
+    int kept = 0;
+    for (String name : entries) {
+      if (isVisible(name) && (isNpyName(name) || !new java.io.File(folder, name).isDirectory())) {
+        entries[kept++] = name;
+      }
+    }
+    String[] names = kept == entries.length ? entries : Arrays.copyOf(entries, kept);
     // Sorted by name before the folder is put in front, which keeps the order: comparing the
     // full paths went through their common folder on every comparison, and that sort was a
     // quarter of the driver's time on 100,000 files. The caller's sort then finds them in order.
-    names.sort(null);
+    Arrays.sort(names);
     for (String name : names) {
       files.add(prefix + name);
     }
