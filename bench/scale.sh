@@ -77,7 +77,35 @@ if [[ $COLD == 1 ]] && ! (sync && echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null
   COLD=0; echo "note: cold runs skipped: dropping the page cache (sync; echo 3 > /proc/sys/vm/drop_caches) needs root"
 fi
 drop_cache() { sync; echo 3 > /proc/sys/vm/drop_caches; }
-warm() { find "$1/" -maxdepth 1 -name 'file_*.npy' -print0 | xargs -0 cat > /dev/null; }
+warm() {
+  find "$1/" -maxdepth 1 -name 'file_*.npy' -print0 | xargs -0 cat > /dev/null
+  echo "   (read into the page cache: $(resident "$1") of $(basename "$1") resident)"
+}
+
+# A kernel that runs DAMON's reclaim (some VMs do, to hand idle memory back to the host) pages
+# out memory it saw idle, and it samples too rarely to see a folder read once: a few seconds
+# after the folder was read into the page cache, part of it is on disk again, and a "warm" reader
+# waits for the disk, by a different share in every run. Paused, as root, for the run and started
+# again when it ends; KEEP_DAMON=1 leaves it alone. resident() prints what share of a folder's
+# pages is in the page cache (util-linux's fincore), which the warm rows show.
+paused=()
+if [[ ${KEEP_DAMON:-0} != 1 ]]; then
+  for state in /sys/kernel/mm/damon/admin/kdamonds/*/state; do
+    if [[ -w $state && $(cat "$state" 2>/dev/null) == on ]] && echo off > "$state" 2>/dev/null; then
+      paused+=("$state")
+    fi
+  done
+fi
+if [[ ${#paused[@]} -gt 0 ]]; then
+  trap 'for state in "${paused[@]}"; do echo on > "$state"; done; rm -rf "$RUN/generated" "$RUN/generated-cached" "$RUN/numpy"' EXIT
+  echo "note: paused the kernel's DAMON reclaim for this run (${#paused[@]} kdamond(s)); it pages out" \
+    "memory that looks idle, part of a folder just read among it (KEEP_DAMON=1 leaves it running)"
+fi
+resident() {
+  command -v fincore > /dev/null || { echo "n/a"; return; }
+  find "$1/" -maxdepth 1 -name 'file_*.npy' -print0 | xargs -0 fincore -n -b |
+    awk '{ r += $1; s += int(($3 + 4095) / 4096) * 4096 } END { printf "%.1f%%", s ? 100 * r / s : 0 }'
+}
 
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg); files under $DATA ($(df -PT "$DATA" | awk 'NR == 2 { print $2 }'))"
