@@ -85,10 +85,11 @@ public final class NpyReader {
   /**
    * Reads a file's header and checks the file's length against it, before any data is summarised;
    * the header and the first data in one read: a small file (up to the values array's length in
-   * bytes) whole, a larger one's first part. Each read is a system call, and a file of 8 KB took three, the header two of them,
-   * a cost paid for every file of a data set of small files. The data bytes read are kept for
-   * {@link #readData} or {@link #readItems} on the same channel, which go on from them; nothing is
-   * summarised before the file's length has been checked against the header.
+   * bytes) whole, a larger one's first part. Each read is a system call, and a file of 8 KB took
+   * three, the header two of them, a cost paid for every file of a data set of small files. The
+   * data bytes read are kept for {@link #readData} or {@link #readItems} on the same channel, which
+   * go on from them; nothing is summarised before the file's length has been checked against the
+   * header.
    *
    * @param in positioned at the first byte of the file; its first data bytes may be in this
    *     reader's buffer when this returns, so only this reader may go on reading its data
