@@ -101,7 +101,7 @@ public final class GenerateJob {
   /**
    * @param directIo whether local files are written past the page cache; null leaves it to the
    *     session's {@link GenerateFile#DIRECT_IO} setting, and where that is unset too, a local
-   *     run writes past it where {@link DirectIo#pastPageCache} says so of the data set
+   *     run writes past it where {@link DirectIo#byDefault} says so of the data set
    * @param overwrite whether every file is written again, whatever the folder held and whatever
    *     parameters made it
    * @throws OtherParametersException if the folder was generated with other parameters and
@@ -112,8 +112,8 @@ public final class GenerateJob {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     if (directIo == null && hadoop.get(GenerateFile.DIRECT_IO) == null) {
-      directIo = spark.sparkContext().isLocal()
-          && DirectIo.pastPageCache(files * NpyWriter.fileLength(samples));
+      directIo = DirectIo.byDefault(spark.sparkContext().isLocal(),
+          files * NpyWriter.fileLength(samples));
     }
     if (directIo != null) {
       hadoop = new Configuration(hadoop);

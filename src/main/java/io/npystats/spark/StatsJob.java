@@ -142,8 +142,8 @@ public final class StatsJob {
     Configuration tasks = hadoop;
     if (hadoop.get(ReadAhead.DIRECT_IO) == null) {
       tasks = new Configuration(hadoop);
-      tasks.setBoolean(ReadAhead.DIRECT_IO, spark.sparkContext().isLocal()
-          && DirectIo.pastPageCache(dataBytes));
+      tasks.setBoolean(ReadAhead.DIRECT_IO,
+          DirectIo.byDefault(spark.sparkContext().isLocal(), dataBytes));
     }
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(tasks));
     FileStatsFormat format = FileStatsFormat.of(spark);

@@ -20,6 +20,18 @@ public final class DirectIo {
 
   private DirectIo() {}
 
+  /**
+   * Whether a run's files go past the page cache where no setting says: in a local run, where
+   * this machine's memory is the one that caches them, once they are {@link #pastPageCache}. On a
+   * cluster each executor holds part of the data set in memory of its own, which the driver does
+   * not know, so a cluster's runs keep the page cache unless told.
+   *
+   * @param localRun whether the run's tasks run in this JVM (Spark's local mode)
+   */
+  public static boolean byDefault(boolean localRun, long bytes) {
+    return localRun && pastPageCache(bytes);
+  }
+
   /** Whether {@code bytes} of files are over {@link #SHARE_OF_MEMORY} of this machine's memory. */
   public static boolean pastPageCache(long bytes) {
     return bytes > SHARE_OF_MEMORY * machineMemory();

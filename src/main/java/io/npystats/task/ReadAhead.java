@@ -69,7 +69,7 @@ public final class ReadAhead implements AutoCloseable {
    * The Hadoop setting for whether a local file not in the page cache is read ahead with direct
    * I/O into a buffer here ({@code --conf spark.hadoop.npystats.stats.direct-io=true}) rather
    * than into the page cache; unset, the driver decides by the data set's size
-   * ({@link DirectIo#pastPageCache}).
+   * ({@link DirectIo#byDefault}).
    */
   public static final String DIRECT_IO = "npystats.stats.direct-io";
   /**

@@ -14,4 +14,12 @@ class DirectIoTest {
     assertThat(DirectIo.pastPageCache(memory / 5 + (1 << 20))).isTrue();
     assertThat(DirectIo.pastPageCache(2 * memory)).isTrue();
   }
+
+  @Test
+  void onlyALocalRunGoesPastThePageCacheByDefault() {
+    long large = 2 * DirectIo.machineMemory();
+    assertThat(DirectIo.byDefault(true, large)).isTrue();
+    assertThat(DirectIo.byDefault(false, large)).isFalse();
+    assertThat(DirectIo.byDefault(true, 0)).isFalse();
+  }
 }
