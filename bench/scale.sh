@@ -186,7 +186,7 @@ readers() {
     # reader that starts at once is spared that.
     local pause
     pause=$(awk -v w="$(wall "stats npystats local[2] $tag")" -v j="$(job "stats npystats local[2] $tag")" \
-      'BEGIN { printf "%.1f", w - j }')
+      'BEGIN { printf "%.1f", (w - j > 0 ? w - j : 0) }')
     "$ready" "$dir"
     sleep "$pause"
     measure "stats limit.c 2 thread(s) $tag, ${pause}s later" job_of_peer "$RUN/limit" "$dir" "$files" 2
