@@ -48,10 +48,15 @@ public final class StatsJob {
   /**
    * The most tasks a core gets by default, however many files there are: a task costs the
    * scheduler and the executor some milliseconds of their own (its closure and partition
-   * deserialized, its result serialized, its metrics), whatever it reads. On two cores, 100,000
-   * files of 8 KB took 1.66 s in 200 tasks and 1.07 s in 16; eight a core still balance.
+   * deserialized, its result serialized, its metrics, its table file), whatever it reads, and on
+   * a busy core 10 to 25 ms from one task's end to the next one's first file. On two cores,
+   * 100,000 files of 8 KB took 1.66 s in 200 tasks and 1.07 s in 16; then, 4 runs each
+   * alternating, 1.13 to 1.23 s in 16 and 1.02 to 1.17 s in 8, and 10,000 files of 800 KB 1.61
+   * to 1.79 s in 16, 1.52 to 1.69 s in 8 and 1.46 to 1.62 s in 4 (docs/performance.md, "Spark
+   * overheads"). Four a core still balance files of unequal sizes, and keep what a failed task
+   * reads again small.
    */
-  static final int MAX_TASKS_PER_CORE = 8;
+  static final int MAX_TASKS_PER_CORE = 4;
   /**
    * The smallest split by default: HDFS's block size, large enough that a split's task start is a
    * small part of its time.

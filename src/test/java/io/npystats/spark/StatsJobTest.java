@@ -94,12 +94,12 @@ class StatsJobTest {
   }
 
   @Test
-  void manyFilesTakeAtMostEightTasksACoreByDefault() {
-    assertThat(StatsJob.defaultPartitions(100_000, 2)).isEqualTo(16);
-    assertThat(StatsJob.defaultPartitions(10_000, 2)).isEqualTo(16);
+  void manyFilesTakeAtMostFourTasksACoreByDefault() {
+    assertThat(StatsJob.defaultPartitions(100_000, 2)).isEqualTo(8);
+    assertThat(StatsJob.defaultPartitions(10_000, 2)).isEqualTo(8);
     assertThat(StatsJob.defaultPartitions(3_000, 2)).isEqualTo(6);
     assertThat(StatsJob.defaultPartitions(10, 2)).isEqualTo(4);
-    assertThat(StatsJob.defaultPartitions(1_000_000, 100)).isEqualTo(800);
+    assertThat(StatsJob.defaultPartitions(1_000_000, 100)).isEqualTo(400);
   }
 
   @Test
