@@ -52,7 +52,7 @@ public final class StatsJob {
    * a busy core 10 to 25 ms from one task's end to the next one's first file. On two cores,
    * 100,000 files of 8 KB took 1.66 s in 200 tasks and 1.07 s in 16; then, 4 runs each
    * alternating, 1.13 to 1.23 s in 16 and 1.02 to 1.17 s in 8, and 10,000 files of 800 KB 1.61
-   * to 1.79 s in 16, 1.52 to 1.69 s in 8 and 1.46 to 1.62 s in 4 (docs/performance.md, "Spark
+   * to 1.79 s in 16, 1.52 to 1.69 s in 8 and 1.49 to 1.63 s in 4 (docs/performance.md, "Spark
    * overheads"). Four a core still balance files of unequal sizes, and keep what a failed task
    * reads again small.
    */
