@@ -33,7 +33,7 @@ public final class DirectIo {
   }
 
   /** Whether {@code bytes} of files are over {@link #SHARE_OF_MEMORY} of this machine's memory. */
-  public static boolean pastPageCache(long bytes) {
+  static boolean pastPageCache(long bytes) {
     return bytes > SHARE_OF_MEMORY * machineMemory();
   }
 
