@@ -5,6 +5,7 @@ import io.npystats.spark.StatsJob;
 import io.npystats.spark.TaskWarmUp;
 import io.npystats.spark.Tables;
 import io.npystats.stats.StreamingStats;
+import io.npystats.task.ListingAhead;
 import io.npystats.task.RunTotals;
 import io.npystats.task.Stores;
 import java.io.PrintWriter;
@@ -79,7 +80,10 @@ final class StatsCommand implements Callable<Integer>, Checked {
     String input = run.in != null ? Defaults.absolute(run.in) : Defaults.files();
     String tables = run.warehouse != null ? run.warehouse : Defaults.warehouse();
     PrintWriter w = spec.commandLine().getOut();
-    TaskWarmUp.startInBackground();
+    // A local folder is listed while Spark starts, on the core its start-up leaves partly idle,
+    // once the warm-up is done with it.
+    Thread warmUp = TaskWarmUp.startInBackground();
+    ListingAhead listing = ListingAhead.start(input, SparkSessions::hadoopConfiguration, warmUp);
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
       SparkSession spark = session.spark();
       SparkSessions.warmUp(spark);
@@ -91,9 +95,9 @@ final class StatsCommand implements Callable<Integer>, Checked {
         splitBytes = setting == null ? 0
             : Checks.bytes(spec, "spark.hadoop." + StatsJob.SPLIT_SIZE, setting, MIN_SPLIT_BYTES);
       }
-      StatsJob.Result r = StatsJob.run(spark, input, tables, id != null ? id : RunIds.next("stats"),
+      StatsJob.Result r = StatsJob.run(spark, listing, tables, id != null ? id : RunIds.next("stats"),
           partitions != null ? partitions : 0, splitBytes, startup);
-      print(w, r);
+      print(w, r, listing.seconds());
       if (r.totals().failed() > 0) {
         printFailures(spec.commandLine().getErr(), r);
         return Main.FAILED;
@@ -107,6 +111,11 @@ final class StatsCommand implements Callable<Integer>, Checked {
   }
 
   static void print(PrintWriter w, StatsJob.Result r) {
+    print(w, r, Double.NaN);
+  }
+
+  /** @param listedAhead how long listing the input took during the start-up, or NaN */
+  static void print(PrintWriter w, StatsJob.Result r, double listedAhead) {
     StreamingStats s = r.totals().stats();
     w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB%s; %.1f s since the command"
         + " started%n", r.totals().files(), r.totals().ok(), r.totals().failed(), s.count(),
@@ -115,8 +124,10 @@ final class StatsCommand implements Callable<Integer>, Checked {
             r.duplicatesDropped(), r.duplicatesDropped() == 1 ? "" : "s"),
         secondsSinceJvmStart());
     w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (read, statistics and"
-        + " rows written; Spark start-up %.1f s and the tables' commit %.1f s apart)%n", r.jobSeconds(),
-        r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(), r.startupSeconds(),
+        + " rows written; Spark start-up %.1f s%s and the tables' commit %.1f s apart)%n",
+        r.jobSeconds(), r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(),
+        r.startupSeconds(), Double.isNaN(listedAhead) ? ""
+            : String.format(", the input listed within it in %.2f s,", listedAhead),
         r.writeSeconds());
     if (r.largeFiles() > 0) {
       w.printf("       %,d file%s larger than a split read in %,d splits, a task each%n",

@@ -7,6 +7,7 @@ import io.npystats.task.FileSplits;
 import io.npystats.task.FileSummary;
 import io.npystats.task.HadoopConf;
 import io.npystats.task.InputPaths;
+import io.npystats.task.ListingAhead;
 import io.npystats.task.ReadAhead;
 import io.npystats.task.RunTotals;
 import io.npystats.task.Stores;
@@ -76,7 +77,8 @@ public final class StatsJob {
   /**
    * @param jobSeconds listing the input, reading every file, merging the statistics and writing
    *     each file's row, which the tasks do as they go: the work a numpy loop or a C reader does,
-   *     and its rows kept, so the figure to compare with them
+   *     and its rows kept, so the figure to compare with them. A local folder listed during the
+   *     session's start-up ({@link ListingAhead}) counts only for the wait, if any, that is left
    * @param writeSeconds committing the {@code file_stats} rows afterwards: the rows the driver
    *     made written, and the tasks' files moved into the run's partition
    * @param duplicatesDropped how many paths the input named again, and that got no second row
@@ -128,11 +130,22 @@ public final class StatsJob {
    */
   public static Result run(SparkSession spark, String input, String warehouse, String runId,
       int partitions, long splitBytes, double startupSeconds) throws IOException {
+    return run(spark, ListingAhead.whenAsked(input), warehouse, runId, partitions, splitBytes,
+        startupSeconds);
+  }
+
+  /**
+   * @param input the input, listed here with the session's settings, or listed ahead during the
+   *     session's start-up ({@link ListingAhead#start}), in which case the job waits only for what
+   *     is left of that
+   */
+  public static Result run(SparkSession spark, ListingAhead input, String warehouse, String runId,
+      int partitions, long splitBytes, double startupSeconds) throws IOException {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     PausePoint.reach("listing");
-    InputPaths.Listing all = InputPaths.listing(input, hadoop);
+    InputPaths.Listing all = input.listing(hadoop);
     List<String> paths = all.files();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long dataBytes = estimatedBytes(all, hadoop);
@@ -159,7 +172,7 @@ public final class StatsJob {
     // which another writer's clearing of leftovers would otherwise take for a killed run's.
     try (Warehouse tables = Warehouse.forWriting(warehouse, hadoop)) {
       Path staging = tables.stage(Tables.FILE_STATS, runId);
-      jsc.setJobDescription("stats of " + paths.size() + " files in " + input
+      jsc.setJobDescription("stats of " + paths.size() + " files in " + input.input()
           + (splits.isEmpty() ? "" : ", " + splits.size() + " splits of "
           + planned.large().size() + " large files among them"));
       JavaRDD<ReadPartition> fileReads = files == 0 ? jsc.emptyRDD()
@@ -209,7 +222,7 @@ public final class StatsJob {
           jobSeconds, writeSeconds, warehouse, all.duplicates(), summaries.largeFiles(),
           summaries.splits());
       PausePoint.reach("runs-write");
-      writeRunRow(spark, tables, format, result, input, startedAt, hadoop);
+      writeRunRow(spark, tables, format, result, input.input(), startedAt, hadoop);
       PausePoint.reach("done");
       return result;
     } finally {

@@ -37,16 +37,19 @@ public final class TaskWarmUp {
    * writes the rows to the Parquet file, and removes all three; a failure only ends it. A JVM with
    * one core skips it, and so does {@code --conf spark.hadoop.npystats.stats.warm-up=false}, read
    * before Spark starts, from the system property {@code spark-submit} sets for it.
+   *
+   * @return the warm-up's thread, or null where it is skipped
    */
-  public static void startInBackground() {
+  public static Thread startInBackground() {
     if (Runtime.getRuntime().availableProcessors() < 2
         || "false".equals(System.getProperty("spark.hadoop." + SETTING))) {
-      return;
+      return null;
     }
     Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
     Thread thread = new Thread(() -> warmUp(temporary), "npystats-warm-up");
     thread.setDaemon(true);
     thread.start();
+    return thread;
   }
 
   /**

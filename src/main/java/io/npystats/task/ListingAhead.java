@@ -1,0 +1,174 @@
+package io.npystats.task;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * An input's listing, started on a thread of its own before Spark starts, where the input is a
+ * local folder: listing 100,000 files there took the driver 0.1 to 0.15 s after Spark's start-up
+ * (0.3 s and more as the first listing of a fresh JVM), on a core that the start-up leaves partly
+ * idle, and nothing in it needs the session. Any other input (a glob, a list, a file, another
+ * store) is listed when the job asks, with the session's Hadoop settings, as before: a store's
+ * file system made before the session would be cached with settings that the session adds to
+ * (credentials from the environment among them).
+ *
+ * <p>The early listing goes through a file system of its own, uncached, so that the one the
+ * session and its tasks get is made from the session's settings. Its failure (no such folder, a
+ * folder that cannot be read) is thrown where the job asks for the listing, as listing it then
+ * would have thrown it.
+ */
+public final class ListingAhead {
+  private final String input;
+  /** null where the input is listed when asked */
+  private final CompletableFuture<Timed> ahead;
+
+  private record Timed(InputPaths.Listing listing, double seconds) {}
+
+  private ListingAhead(String input, CompletableFuture<Timed> ahead) {
+    this.input = input;
+    this.ahead = ahead;
+  }
+
+  /** An input listed only when the job asks for it. */
+  public static ListingAhead whenAsked(String input) {
+    return new ListingAhead(input, null);
+  }
+
+  /**
+   * Starts listing {@code input} on a daemon thread where it is a local folder, named by a plain
+   * path or a {@code file:} URI; any other input is listed {@link #whenAsked}.
+   *
+   * @param conf Hadoop's settings for the early listing, made on its thread (loading Hadoop's
+   *     defaults takes a while), which then gets a file system of its own
+   */
+  public static ListingAhead start(String input, Supplier<Configuration> conf) {
+    return start(input, conf, null);
+  }
+
+  /**
+   * {@link #start(String, Supplier)}, the listing waiting for {@code after} (the task warm-up's
+   * thread, or null) to end first: the two shared the one core Spark's start-up leaves partly
+   * idle, and the start-up took the longer for it, where one after the other it did not
+   * (docs/performance.md#listing-during-start-up).
+   */
+  public static ListingAhead start(String input, Supplier<Configuration> conf, Thread after) {
+    File folder = localFolder(input);
+    if (folder == null) {
+      return whenAsked(input);
+    }
+    CompletableFuture<Timed> ahead = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      awaitQuietly(after);
+      long start = System.nanoTime();
+      try {
+        Configuration own = new Configuration(conf.get());
+        own.setBoolean("fs.file.impl.disable.cache", true);
+        InputPaths.Listing listing = InputPaths.listing(input, own);
+        ahead.complete(new Timed(listing, (System.nanoTime() - start) / 1e9));
+      } catch (Throwable e) { // handed to the job, which throws it where the listing was asked for
+        ahead.completeExceptionally(e);
+      }
+    }, "npystats-listing");
+    thread.setDaemon(true);
+    thread.start();
+    return new ListingAhead(input, ahead);
+  }
+
+  /** The input as given. */
+  public String input() {
+    return input;
+  }
+
+  /** Whether the listing was started before the session, rather than asked for in the job. */
+  public boolean isAhead() {
+    return ahead != null;
+  }
+
+  /**
+   * The listing: the one started ahead, waited for where it has not ended, or else the input
+   * listed now with {@code conf}.
+   */
+  public InputPaths.Listing listing(Configuration conf) throws IOException {
+    if (ahead == null) {
+      return InputPaths.listing(input, conf);
+    }
+    try {
+      return ahead.get().listing();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while listing " + input, e);
+    } catch (ExecutionException e) {
+      throw rethrown(e.getCause());
+    }
+  }
+
+  /** How long the early listing took on its thread; NaN where there was none or it failed. */
+  public double seconds() {
+    if (ahead == null || !ahead.isDone() || ahead.isCompletedExceptionally()) {
+      return Double.NaN;
+    }
+    return ahead.join().seconds();
+  }
+
+  private static void awaitQuietly(Thread thread) {
+    if (thread == null) {
+      return;
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the listing is cut short too, and says so
+    }
+  }
+
+  private static IOException rethrown(Throwable cause) {
+    if (cause instanceof IOException io) {
+      return io;
+    }
+    if (cause instanceof UncheckedIOException unchecked) {
+      return unchecked.getCause();
+    }
+    if (cause instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new IOException(cause);
+  }
+
+  /**
+   * The local folder {@code input} names as a plain path or a {@code file:} URI without a glob's
+   * characters; null for anything else.
+   */
+  static File localFolder(String input) {
+    if (input.isEmpty() || input.indexOf('*') >= 0 || input.indexOf('?') >= 0
+        || input.indexOf('[') >= 0 || input.indexOf('{') >= 0) {
+      return null;
+    }
+    String local;
+    if (input.startsWith("file:")) {
+      local = input.substring("file:".length());
+      if (local.startsWith("//")) {
+        if (!local.startsWith("///")) {
+          return null; // file://host/...
+        }
+        local = local.substring(2);
+      }
+      if (local.indexOf('%') >= 0) {
+        return null; // an escaped character: left to Hadoop's parsing
+      }
+    } else if (input.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+      return null; // another store's URI
+    } else {
+      local = input;
+    }
+    File folder = new File(local);
+    return folder.isDirectory() ? folder : null;
+  }
+}
