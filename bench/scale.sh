@@ -24,23 +24,29 @@
 #   NUMPY_MODES="seq pool"               numpy's approaches (default: both, with and without
 #                                        --keep-memory)
 #
-# A single run, not medians: on a busy machine run it twice and compare. Ratios are of times,
-# npystats over the other: below 1, npystats took less time.
+#   --rounds N                           how many times the warm rows of npystats and limit.c, and the
+#                                        big file's two rows, run, taking turns (default 3)
+#
+# Each warm row of npystats and limit.c runs ROUNDS times, the contenders taking turns, and so do
+# the big file's two; the table lists every round (#1, #2, ...) and the ratios take the medians.
+# The other rows run once: on a busy machine run the script twice and compare. Ratios are of
+# times, npystats over the other: below 1, npystats took less time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FILES=10000 SAMPLES=100000 MANY_FILES=100000 MANY_SAMPLES=1000 BIG_SAMPLES=200000000
-SPLIT=() COLD=1
+SPLIT=() COLD=1 ROUNDS=3
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --small) FILES=200 SAMPLES=100000 MANY_FILES=2000 MANY_SAMPLES=1000 BIG_SAMPLES=2000000
              SPLIT=(--split-size 1m) ;;
-    --files|--samples|--many-files|--many-samples|--big-samples|--split-size)
+    --files|--samples|--many-files|--many-samples|--big-samples|--split-size|--rounds)
       [[ $# -ge 2 && $2 =~ ^[0-9]+[kmgt]?$ ]] || { echo "bench/scale.sh: $1 needs a number" >&2; exit 2; }
       case $1 in
         --files) FILES=$2 ;; --samples) SAMPLES=$2 ;; --many-files) MANY_FILES=$2 ;;
         --many-samples) MANY_SAMPLES=$2 ;; --big-samples) BIG_SAMPLES=$2 ;;
         --split-size) SPLIT=(--split-size "$2") ;;
+        --rounds) ROUNDS=$2; (( ROUNDS >= 1 )) || { echo "bench/scale.sh: --rounds needs 1 or more" >&2; exit 2; } ;;
       esac
       shift ;;
     --no-cold) COLD=0 ;;
@@ -140,9 +146,17 @@ measure() {
 job_of_stats() { seconds_of job; }
 job_of_generate() { sed -n 's/^ *\([0-9.]*\) s,.*/\1/p'; }
 job_of_peer() { awk 'NF >= 3 && $3 ~ /^[0-9.]+$/ { print $3; exit }'; }
-# The recorded job seconds of the row labelled $1.
-job() { awk -F'\t' -v l="$1" '$1 == l { print $2 }' "$TABLE"; }
-wall() { awk -F'\t' -v l="$1" '$1 == l { print $3 }' "$TABLE"; }
+# The recorded job (or whole-command) seconds of the row labelled $1, or the median of its rounds,
+# the rows labelled "$1 #1", "$1 #2", ...
+median_of() { # LABEL FIELD
+  awk -F'\t' -v l="$1" -v f="$2" '$1 == l || index($1, l " #") == 1 && substr($1, length(l) + 3) ~ /^[0-9]+$/ {
+      v[++n] = $f }
+    END { if (n == 0) exit; for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
+        t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+      print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' "$TABLE"
+}
+job() { median_of "$1" 2; }
+wall() { median_of "$1" 3; }
 
 ensure_files() { # DIR FILES SAMPLES: generated once, and kept
   if (( $(count_files "$1" "$3") != $2 )); then
@@ -172,26 +186,31 @@ rm -rf "$RUN/numpy"
 # approaches; before each, $1 (warm or drop_cache) readies the page cache.
 readers() {
   local ready=$1 tag=$2 dir=$3 files=$4 samples=$5 mode keep
-  "$ready" "$dir"
-  measure "stats npystats local[2] $tag" job_of_stats \
-    "$ROOT/submit.sh" --master 'local[2]' stats --in "$dir" --run-id "bench-scale" --warehouse "$RUN/warehouse"
-  for threads in 1 2; do
+  local rounds=1 round suffix
+  [[ $ready != warm ]] || rounds=$ROUNDS
+  for (( round = 1; round <= rounds; round++ )); do
+    suffix=
+    (( rounds == 1 )) || suffix=" #$round"
     "$ready" "$dir"
-    measure "stats limit.c $threads thread(s) $tag" job_of_peer "$RUN/limit" "$dir" "$files" "$threads"
+    measure "stats npystats local[2] $tag$suffix" job_of_stats \
+      "$ROOT/submit.sh" --master 'local[2]' stats --in "$dir" --run-id "bench-scale" --warehouse "$RUN/warehouse"
+    "$ready" "$dir"
+    measure "stats limit.c 2 thread(s) $tag$suffix" job_of_peer "$RUN/limit" "$dir" "$files" 2
+    if [[ $ready == warm ]]; then
+      # limit.c again, started as long after the folder was read as npystats' job was (its whole
+      # command less its job: the JVM's and Spark's start-up, mostly): on this kind of VM, pages
+      # of the page cache left alone for a few seconds are slower to read the first time again,
+      # and a reader that starts at once is spared that.
+      local pause
+      pause=$(awk -v w="$(wall "stats npystats local[2] $tag$suffix")" \
+        -v j="$(job "stats npystats local[2] $tag$suffix")" 'BEGIN { printf "%.1f", (w - j > 0 ? w - j : 0) }')
+      "$ready" "$dir"
+      sleep "$pause"
+      measure "stats limit.c 2 thread(s) $tag, started as late$suffix" job_of_peer "$RUN/limit" "$dir" "$files" 2
+    fi
   done
-  if [[ $ready == warm ]]; then
-    # limit.c again, started as long after the folder was read as npystats' job was (its whole
-    # command less its job: the JVM's and Spark's start-up, mostly): on this kind of VM, pages of
-    # the page cache left alone for a few seconds are slower to read the first time again, and a
-    # reader that starts at once is spared that.
-    local pause
-    pause=$(awk -v w="$(wall "stats npystats local[2] $tag")" -v j="$(job "stats npystats local[2] $tag")" \
-      'BEGIN { printf "%.1f", (w - j > 0 ? w - j : 0) }')
-    "$ready" "$dir"
-    sleep "$pause"
-    measure "stats limit.c 2 thread(s) $tag, ${pause}s later" job_of_peer "$RUN/limit" "$dir" "$files" 2
-    LATER[$tag]="stats limit.c 2 thread(s) $tag, ${pause}s later"
-  fi
+  "$ready" "$dir"
+  measure "stats limit.c 1 thread(s) $tag" job_of_peer "$RUN/limit" "$dir" "$files" 1
   for keep in "" --keep-memory; do
     for mode in $NUMPY_MODES; do
       "$ready" "$dir"
@@ -201,7 +220,6 @@ readers() {
   done
 }
 ready_cold() { drop_cache; }
-declare -A LATER
 
 echo "== stats $FILES x $SAMPLES, page cache warm"
 readers warm "warm $FILES" "$GEN" "$FILES" "$SAMPLES"
@@ -223,22 +241,26 @@ echo "== stats $MANY_FILES x $MANY_SAMPLES, page cache warm"
 readers warm "warm $MANY_FILES" "$MANY" "$MANY_FILES" "$MANY_SAMPLES"
 
 echo "== stats of one file of $BIG_SAMPLES samples, --driver-memory 512m, page cache warm"
-warm "$BIG"
-measure "stats one big file local[2], splits" job_of_stats "$ROOT/submit.sh" --master 'local[2]' \
-  --driver-memory 512m stats --in "$BIG/file_0.npy" --run-id bench-scale-big --warehouse "$RUN/warehouse" \
-  ${SPLIT[@]+"${SPLIT[@]}"}
-warm "$BIG"
-measure "stats one big file, one task" job_of_stats "$ROOT/submit.sh" --master 'local[2]' \
-  --driver-memory 512m stats --in "$BIG/file_0.npy" --run-id bench-scale-big --warehouse "$RUN/warehouse" \
-  --split-size "$(( 8 * BIG_SAMPLES ))"
+for (( round = 1; round <= ROUNDS; round++ )); do
+  suffix=
+  (( ROUNDS == 1 )) || suffix=" #$round"
+  warm "$BIG"
+  measure "stats one big file local[2], splits$suffix" job_of_stats "$ROOT/submit.sh" --master 'local[2]' \
+    --driver-memory 512m stats --in "$BIG/file_0.npy" --run-id bench-scale-big --warehouse "$RUN/warehouse" \
+    ${SPLIT[@]+"${SPLIT[@]}"}
+  warm "$BIG"
+  measure "stats one big file, one task$suffix" job_of_stats "$ROOT/submit.sh" --master 'local[2]' \
+    --driver-memory 512m stats --in "$BIG/file_0.npy" --run-id bench-scale-big --warehouse "$RUN/warehouse" \
+    --split-size "$(( 8 * BIG_SAMPLES ))"
+done
 
 mb() { echo $(( $1 * $(file_bytes "$2") / 1000000 )); }
 echo
 echo "$FILES x $SAMPLES ($(mb "$FILES" "$SAMPLES") MB), $MANY_FILES x $MANY_SAMPLES ($(mb "$MANY_FILES" "$MANY_SAMPLES") MB)," \
   "one file of $BIG_SAMPLES ($(mb 1 "$BIG_SAMPLES") MB); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -F'\t' 'BEGIN { printf "%-48s %10s %10s %10s\n", "what", "job s", "whole s", "peak MB" }
-  { printf "%-48s %10s %10s %10s\n", $1, $2, $3, $4 }' "$TABLE"
-[[ -z ${fio_mb:-} ]] || printf '%-48s %10s\n' "disk sequential read (fio, direct, 1 MiB x 16)" "$fio_mb MB/s"
+awk -F'\t' 'BEGIN { printf "%-60s %10s %10s %10s\n", "what", "job s", "whole s", "peak MB" }
+  { printf "%-60s %10s %10s %10s\n", $1, $2, $3, $4 }' "$TABLE"
+[[ -z ${fio_mb:-} ]] || printf '%-60s %10s\n' "disk sequential read (fio, direct, 1 MiB x 16)" "$fio_mb MB/s"
 
 ratio() { # LABEL NUMERATOR DENOMINATOR
   awk -v l="$1" -v a="$2" -v b="$3" 'BEGIN {
@@ -250,7 +272,7 @@ best_numpy_wall() { # the fastest numpy process of the rows tagged $1
     END { print best }' "$TABLE"
 }
 echo
-echo "ratios of times (below 1: npystats took less)"
+echo "ratios of times (below 1: npystats took less; rows run in rounds: the medians)"
 if [[ $COLD == 1 ]]; then
   ratio "stats job cold / limit.c 2 threads cold" "$(job "stats npystats local[2] cold $FILES")" \
     "$(job "stats limit.c 2 thread(s) cold $FILES")"
@@ -264,11 +286,11 @@ fi
 ratio "stats job warm $FILES / limit.c 2 threads" "$(job "stats npystats local[2] warm $FILES")" \
   "$(job "stats limit.c 2 thread(s) warm $FILES")"
 ratio "  ... / limit.c 2 threads started as late" "$(job "stats npystats local[2] warm $FILES")" \
-  "$(job "${LATER[warm $FILES]}")"
+  "$(job "stats limit.c 2 thread(s) warm $FILES, started as late")"
 ratio "stats job warm $MANY_FILES x $MANY_SAMPLES / limit.c 2 threads" \
   "$(job "stats npystats local[2] warm $MANY_FILES")" "$(job "stats limit.c 2 thread(s) warm $MANY_FILES")"
 ratio "  ... / limit.c 2 threads started as late" "$(job "stats npystats local[2] warm $MANY_FILES")" \
-  "$(job "${LATER[warm $MANY_FILES]}")"
+  "$(job "stats limit.c 2 thread(s) warm $MANY_FILES, started as late")"
 if [[ $COLD == 1 ]]; then
   ratio "whole stats command cold / numpy's best whole process cold" \
     "$(wall "stats npystats local[2] cold $FILES")" "$(best_numpy_wall "cold $FILES")"
