@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 
 /**
  * An input's listing, started on a thread of its own before Spark starts, where the input is a
@@ -15,7 +16,8 @@ import org.apache.hadoop.conf.Configuration;
  * idle, and nothing in it needs the session. Any other input (a glob, a list, a file, another
  * store) is listed when the job asks, with the session's Hadoop settings, as before: a store's
  * file system made before the session would be cached with settings that the session adds to
- * (credentials from the environment among them).
+ * (credentials from the environment among them). So is a plain path where the default file system
+ * is not the local one (HDFS on a cluster), which the early thread finds out from the settings.
  *
  * <p>The early listing goes through a file system of its own, uncached, so that the one the
  * session and its tasks get is made from the session's settings. Its failure (no such folder, a
@@ -24,7 +26,10 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class ListingAhead {
   private final String input;
-  /** null where the input is listed when asked */
+  /**
+   * null where the input is listed when asked; completed with null where the early thread found
+   * the input is not on the local file system after all
+   */
   private final CompletableFuture<Timed> ahead;
 
   private record Timed(InputPaths.Listing listing, double seconds) {}
@@ -67,6 +72,10 @@ public final class ListingAhead {
       long start = System.nanoTime();
       try {
         Configuration own = new Configuration(conf.get());
+        if (!namesLocalFile(input, own)) {
+          ahead.complete(null); // a plain path on a cluster whose default file system is HDFS
+          return;
+        }
         own.setBoolean("fs.file.impl.disable.cache", true);
         InputPaths.Listing listing = InputPaths.listing(input, own);
         ahead.complete(new Timed(listing, (System.nanoTime() - start) / 1e9));
@@ -98,7 +107,8 @@ public final class ListingAhead {
       return InputPaths.listing(input, conf);
     }
     try {
-      return ahead.get().listing();
+      Timed listed = ahead.get();
+      return listed != null ? listed.listing() : InputPaths.listing(input, conf);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while listing " + input, e);
@@ -107,12 +117,30 @@ public final class ListingAhead {
     }
   }
 
-  /** How long the early listing took on its thread; NaN where there was none or it failed. */
+  /**
+   * How long the early listing took on its thread; NaN where there was none, it has not ended, or
+   * it failed.
+   */
   public double seconds() {
     if (ahead == null || !ahead.isDone() || ahead.isCompletedExceptionally()) {
       return Double.NaN;
     }
-    return ahead.join().seconds();
+    Timed listed = ahead.join();
+    return listed == null ? Double.NaN : listed.seconds();
+  }
+
+  /**
+   * Whether {@code input} names the local file system under {@code conf}: a {@code file:} URI
+   * always, a plain path where the default file system is the local one. On a cluster whose
+   * default is HDFS, {@code /data/files} names a folder of HDFS, whatever the driver's own disk
+   * holds, and is listed in the job.
+   */
+  static boolean namesLocalFile(String input, Configuration conf) {
+    String scheme = new org.apache.hadoop.fs.Path(input).toUri().getScheme();
+    if (scheme == null) {
+      scheme = FileSystem.getDefaultUri(conf).getScheme();
+    }
+    return "file".equals(scheme);
   }
 
   private static void awaitQuietly(Thread thread) {

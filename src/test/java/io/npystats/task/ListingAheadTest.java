@@ -73,6 +73,20 @@ class ListingAheadTest {
   }
 
   @Test
+  void aPlainPathNamesTheDefaultFileSystemAndIsListedInTheJobWhereThatIsNotLocal()
+      throws Exception {
+    Configuration onHdfs = new Configuration(conf);
+    onHdfs.set("fs.defaultFS", "hdfs://namenode.invalid:8020");
+    ListingAhead ahead = ListingAhead.start(dir.toString(), () -> onHdfs);
+    // Listed with the settings the job hands over, not on the early thread's.
+    assertThat(ahead.listing(conf).files()).hasSize(3);
+    assertThat(ahead.seconds()).isNaN();
+    assertThat(ListingAhead.namesLocalFile(dir.toString(), onHdfs)).isFalse();
+    assertThat(ListingAhead.namesLocalFile("file:" + dir, onHdfs)).isTrue();
+    assertThat(ListingAhead.namesLocalFile(dir.toString(), conf)).isTrue();
+  }
+
+  @Test
   void aMissingInputFailsWhereTheListingIsAskedFor() {
     String missing = dir.resolve("missing").toString();
     ListingAhead ahead = ListingAhead.start(missing, () -> conf);
