@@ -16,7 +16,7 @@
 #   bench/scale.sh                       the reference sizes (about 19 GB on disk while it runs)
 #   bench/scale.sh --small               200 x 100,000, 2,000 x 1,000 and 2 x 10^6 with 1m splits
 #   bench/scale.sh --files N --samples M --many-files N --many-samples M --big-samples B
-#                  [--split-size S] [--no-cold]
+#                  [--split-size S] [--no-cold] [--rounds N]
 #   PEERS=/path/to/bench bench/scale.sh  where notebook_peer.py and limit.c are
 #                                        (default: ../shared/bench beside the checkout)
 #   BENCH_DIR=DIR bench/scale.sh         where the files go (default data/bench-scale); the many
@@ -24,11 +24,9 @@
 #   NUMPY_MODES="seq pool"               numpy's approaches (default: both, with and without
 #                                        --keep-memory)
 #
-#   --rounds N                           how many times the warm rows of npystats and limit.c, and the
-#                                        big file's two rows, run, taking turns (default 3)
-#
 # Each warm row of npystats and limit.c runs ROUNDS times, the contenders taking turns, and so do
-# the big file's two; the table lists every round (#1, #2, ...) and the ratios take the medians.
+# the big file's two (--rounds, 3 by default); the table lists every round (#1, #2, ...) and the
+# ratios take the medians.
 # The other rows run once: on a busy machine run the script twice and compare. Ratios are of
 # times, npystats over the other: below 1, npystats took less time.
 set -euo pipefail
