@@ -16,6 +16,7 @@ FILES=${1:-2000}
 SAMPLES=${2:-100000}
 ROUNDS=${3:-5}
 PEERS=${PEERS:-$ROOT/../shared/bench}
+source "$ROOT/bench/lib.sh"
 [[ -f $PEERS/limit.c ]] || { echo "kernel-c.sh: no limit.c in $PEERS (set PEERS)" >&2; exit 2; }
 command -v gcc > /dev/null || { echo "kernel-c.sh: needs gcc (apt-get install gcc)" >&2; exit 2; }
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -31,7 +32,6 @@ gcc -O2 -pthread -o "$work/exact" "$ROOT/bench/kernel/exact_kernel.c" -lm
 
 warm() { find "$work/files" -name '*.npy' -print0 | xargs -0 cat > /dev/null; }
 per_file() { awk -v files="$FILES" '{ printf "%.4f", $3 * 1000 / files }'; }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A times
 for ((round = 1; round <= ROUNDS; round++)); do
   warm; times[limit]+=" $("$work/limit" "$work/files" "$FILES" 1 | per_file)"
@@ -39,15 +39,6 @@ for ((round = 1; round <= ROUNDS; round++)); do
   warm; times[c1]+=" $("$java" -XX:TieredStopAtLevel=1 -cp "$work/classes" KernelBench files "$work/files")"
   warm; times[c2]+=" $("$java" -cp "$work/classes" KernelBench files "$work/files")"
 done
-limit=$(median <<< "${times[limit]}")
-printf '%-44s %8s %8s   %s\n' "ms a file of $SAMPLES samples, one thread" median "/ limit" "(every round)"
-for key in limit exact c1 c2; do
-  case $key in
-    limit) what="limit.c: two plain passes" ;;
-    exact) what="C, npystats' compensated one pass" ;;
-    c1) what="Java, npystats' reader and kernel, C1" ;;
-    c2) what="Java, npystats' reader and kernel, C2" ;;
-  esac
-  m=$(median <<< "${times[$key]}")
-  printf '%-44s %8.4f %7.2fx   (%s)\n' "$what" "$m" "$(awk -v a="$m" -v b="$limit" 'BEGIN { print a / b }')" "${times[$key]# }"
-done
+against_first times "ms a file of $SAMPLES samples, one thread" \
+  "limit=limit.c: two plain passes" "exact=C, npystats' compensated one pass" \
+  "c1=Java, npystats' reader and kernel, C1" "c2=Java, npystats' reader and kernel, C2"

@@ -23,6 +23,24 @@ record_archives() {
 seconds_of() { sed -n "s/.*$1 \([0-9.]*\) s.*/\1/p" | head -1; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# Prints a table of rounds: under the heading $2, a line for each KEY=WHAT argument after it, with
+# the median of KEY's rounds in the associative array named $1 (each entry the rounds' figures,
+# separated by spaces), its ratio to the first KEY's median, and every round.
+against_first() {
+  local -n rounds=$1
+  local heading=$2 first=${3%%=*} key what m base
+  shift 2
+  base=$(median <<< "${rounds[$first]}")
+  printf '%-52s %8s %8s   %s\n' "$heading" median "/ $first" "(every round)"
+  for key in "$@"; do
+    what=${key#*=} key=${key%%=*}
+    m=$(median <<< "${rounds[$key]}")
+    printf '%-52s %8.4f %8s   (%s)\n' "$what" "$m" \
+      "$(awk -v a="$m" -v b="$base" 'BEGIN { if (b + 0 > 0) printf "%.2fx", a / b; else print "n/a" }')" \
+      "${rounds[$key]# }"
+  done
+}
+
 # Flushes what was written under $1 and drops it from the page cache, then waits 5 s; see
 # bench/core.sh for why every generate contender starts so.
 settle() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where a warm stats job's time goes beyond the reading itself, on a folder of file_0.npy ...
-# file_<FILES-1>.npy in the page cache, three contenders taking turns, each after the folder is
-# read once more:
+# file_<N-1>.npy (and no other file_*.npy) in the page cache, three contenders taking turns,
+# each after the folder is read once more:
 #   - limit.c with THREADS threads: each file read whole, then two plain passes;
 #   - a plain Java loop of npystats' .npy reader and kernel on THREADS threads, files dealt as
 #     limit.c deals them, under C1 as stats runs (KernelBench loop): its first pass in a fresh
@@ -10,18 +10,20 @@
 # Prints seconds, the median of ROUNDS, and each against limit.c: what the JVM adds is the loop
 # over limit.c, what Spark, the tasks and the table add is the job over the loop's first pass.
 #
-#   PEERS=../shared/bench bench/loop.sh DIR [FILES] [THREADS] [ROUNDS]
-#                        default: every file_*.npy in DIR, 2 threads, 3 rounds
+#   PEERS=../shared/bench bench/loop.sh DIR [THREADS] [ROUNDS]
+#                        default: 2 threads, 3 rounds; every reader reads every file of DIR
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-DIR=${1:?usage: bench/loop.sh DIR [FILES] [THREADS] [ROUNDS]}
-FILES=${2:-$(find "$DIR/" -maxdepth 1 -name 'file_*.npy' | wc -l)}
-THREADS=${3:-2}
-ROUNDS=${4:-3}
+DIR=${1:?usage: bench/loop.sh DIR [THREADS] [ROUNDS]}
+[[ -d $DIR ]] || { echo "loop.sh: no folder $DIR" >&2; exit 2; }
+FILES=$(find "$DIR/" -maxdepth 1 -name 'file_*.npy' | wc -l)
+THREADS=${2:-2}
+ROUNDS=${3:-3}
 PEERS=${PEERS:-$ROOT/../shared/bench}
 [[ -f $PEERS/limit.c ]] || { echo "loop.sh: no limit.c in $PEERS (set PEERS)" >&2; exit 2; }
-[[ -f $DIR/file_0.npy && -f $DIR/file_$((FILES - 1)).npy ]] ||
-  { echo "loop.sh: $DIR has no file_0.npy ... file_$((FILES - 1)).npy" >&2; exit 2; }
+# limit.c and the loop read file_0.npy to file_<N-1>.npy, the job every file of the folder.
+(( FILES > 0 )) && [[ -f $DIR/file_0.npy && -f $DIR/file_$((FILES - 1)).npy ]] ||
+  { echo "loop.sh: $DIR holds $FILES file_*.npy, not file_0.npy to file_$((FILES - 1)).npy" >&2; exit 2; }
 source "$ROOT/bench/lib.sh"
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 javac=${JAVA_HOME:+$JAVA_HOME/bin/}javac
@@ -43,16 +45,6 @@ for ((round = 1; round <= ROUNDS; round++)); do
   warm; times[job]+=" $("$ROOT/submit.sh" --master "local[$THREADS]" stats --in "$DIR" \
     --warehouse "$work/warehouse" 2>/dev/null | seconds_of job)"
 done
-limit=$(median <<< "${times[limit]}")
-printf '%-52s %8s %8s   %s\n' "$FILES files, $THREADS threads, seconds" median "/ limit" "(every round)"
-for key in limit first best job; do
-  case $key in
-    limit) what="limit.c" ;;
-    first) what="Java loop, reader and kernel, first pass (C1)" ;;
-    best) what="Java loop, reader and kernel, warm (C1)" ;;
-    job) what="stats job, local[$THREADS]" ;;
-  esac
-  value=$(median <<< "${times[$key]}")
-  printf '%-52s %8s %7.2fx   (%s)\n' "$what" "$value" "$(awk -v a="$value" -v b="$limit" 'BEGIN { print a / b }')" \
-    "${times[$key]# }"
-done
+against_first times "$FILES files, $THREADS threads, seconds" "limit=limit.c" \
+  "first=Java loop, reader and kernel, first pass (C1)" "best=Java loop, reader and kernel, warm (C1)" \
+  "job=stats job, local[$THREADS]"
