@@ -2,7 +2,6 @@ package io.npystats.task;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -150,16 +149,13 @@ public final class ListingAhead {
     try {
       thread.join();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the listing is cut short too, and says so
+      Thread.currentThread().interrupt(); // nothing interrupts it; were it, it would list at once
     }
   }
 
   private static IOException rethrown(Throwable cause) {
     if (cause instanceof IOException io) {
       return io;
-    }
-    if (cause instanceof UncheckedIOException unchecked) {
-      return unchecked.getCause();
     }
     if (cause instanceof RuntimeException runtime) {
       throw runtime;
