@@ -220,7 +220,7 @@ public final class InputPaths {
     return files;
   }
 
-  private static boolean isGlob(String input) {
+  static boolean isGlob(String input) {
     return input.indexOf('*') >= 0 || input.indexOf('?') >= 0 || input.indexOf('[') >= 0
         || input.indexOf('{') >= 0;
   }

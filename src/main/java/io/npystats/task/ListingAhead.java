@@ -61,8 +61,7 @@ public final class ListingAhead {
    * (docs/performance.md#listing-during-start-up).
    */
   public static ListingAhead start(String input, Supplier<Configuration> conf, Thread after) {
-    File folder = localFolder(input);
-    if (folder == null) {
+    if (!isLocalFolder(input)) {
       return whenAsked(input);
     }
     CompletableFuture<Timed> ahead = new CompletableFuture<>();
@@ -167,32 +166,30 @@ public final class ListingAhead {
   }
 
   /**
-   * The local folder {@code input} names as a plain path or a {@code file:} URI without a glob's
-   * characters; null for anything else.
+   * Whether {@code input} names a local folder, as a plain path or a {@code file:} URI, and is not
+   * a glob ({@link InputPaths#isGlob}, the listing's own test).
    */
-  static File localFolder(String input) {
-    if (input.isEmpty() || input.indexOf('*') >= 0 || input.indexOf('?') >= 0
-        || input.indexOf('[') >= 0 || input.indexOf('{') >= 0) {
-      return null;
+  static boolean isLocalFolder(String input) {
+    if (input.isEmpty() || InputPaths.isGlob(input)) {
+      return false;
     }
     String local;
     if (input.startsWith("file:")) {
       local = input.substring("file:".length());
       if (local.startsWith("//")) {
         if (!local.startsWith("///")) {
-          return null; // file://host/...
+          return false; // file://host/...
         }
         local = local.substring(2);
       }
       if (local.indexOf('%') >= 0) {
-        return null; // an escaped character: left to Hadoop's parsing
+        return false; // an escaped character: left to Hadoop's parsing
       }
     } else if (input.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-      return null; // another store's URI
+      return false; // another store's URI
     } else {
       local = input;
     }
-    File folder = new File(local);
-    return folder.isDirectory() ? folder : null;
+    return new File(local).isDirectory();
   }
 }
