@@ -11,6 +11,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,9 +50,19 @@ abstract class FileTarget {
     if (fs instanceof RawLocalFileSystem raw) {
       java.nio.file.Path local = raw.pathToFile(dir).toPath();
       Files.createDirectories(local);
-      return new Local(dir, local, conf.getBoolean(GenerateFile.DIRECT_IO, false), writeBehind);
+      return new Local(dir, local, conf.getBoolean(GenerateFile.DIRECT_IO, false),
+          writeBehind ? writesBehind(conf) : 0);
     }
     return new Hadoop(dir, fs);
+  }
+
+  /** How many direct writes a writer may have under way behind it ({@link GenerateFile#WRITES_BEHIND}). */
+  static int writesBehind(Configuration conf) {
+    int writes = conf.getInt(GenerateFile.WRITES_BEHIND, GenerateFile.DEFAULT_WRITES_BEHIND);
+    if (writes < 0) {
+      throw new IllegalArgumentException(GenerateFile.WRITES_BEHIND + " must not be negative: " + writes);
+    }
+    return writes;
   }
 
   /** The folder as the tables show it, with a trailing slash: one Path per folder, not per file. */
@@ -132,30 +143,34 @@ abstract class FileTarget {
     private final java.nio.file.Path dir;
     private final File dirFile;
     private boolean direct;
-    private final boolean writeBehind;
+    /** How many files' writes may be under way behind the caller; 0 where it waits for each. */
+    private final int writesBehind;
     private int block;
     /**
-     * Two buffers, where writing behind: the one the caller fills, and the one the file before
-     * is being written from. One where not.
+     * One buffer a write under way, and the one the caller fills; used in turn, so the next one
+     * is that of the oldest write, which is done by the time it is needed.
      */
-    private final ByteBuffer[] buffers = new ByteBuffer[2];
+    private final ByteBuffer[] buffers;
     private int nextBuffer;
     /**
      * Writing behind: a direct write returns only once the disk has the bytes, and a file of
      * 800 KB takes one write, so a thread that wrote and then drew its next file left the disk
-     * idle half the time, with one write in flight a thread. Written from a thread of its own
-     * while the next file is drawn, 10,000 such files took about half the time
-     * (docs/performance.md, "Writing the files").
+     * idle half the time, with one write in flight a thread. Written from threads of their own
+     * while the next file is drawn, 10,000 such files took about half the time; and with two
+     * writes in flight a task rather than one, the disk was kept busier still (docs/performance.md,
+     * "Writing the files").
      */
-    private ExecutorService writer;
-    private Future<?> underWay;
+    private ExecutorService writers;
+    /** The writes under way, oldest first. */
+    private final ArrayDeque<Future<?>> underWay = new ArrayDeque<>();
 
-    Local(Path hadoopDir, java.nio.file.Path dir, boolean direct, boolean writeBehind) {
+    Local(Path hadoopDir, java.nio.file.Path dir, boolean direct, int writesBehind) {
       super(hadoopDir);
       this.dir = dir;
       this.dirFile = dir.toFile();
       this.direct = direct;
-      this.writeBehind = writeBehind;
+      this.writesBehind = writesBehind;
+      this.buffers = new ByteBuffer[writesBehind + 1];
     }
 
     @Override
@@ -172,16 +187,14 @@ abstract class FileTarget {
     WritableByteChannel create(String name) throws IOException {
       if (direct) {
         try {
-          if (buffers[0] == null) {
+          if (block == 0) {
             block = DirectFileOutputStream.blockSize(dir);
-            buffers[0] = DirectFileOutputStream.buffer(DIRECT_BUFFER_BYTES, block);
           }
-          if (writeBehind && buffers[1] == null) {
-            buffers[1] = DirectFileOutputStream.buffer(DIRECT_BUFFER_BYTES, block);
+          // A buffer no write under way is writing from (commit waits for the oldest).
+          if (buffers[nextBuffer] == null) {
+            buffers[nextBuffer] = DirectFileOutputStream.buffer(DIRECT_BUFFER_BYTES, block);
           }
-          // The buffer the commit under way (at most one) is not writing from.
-          ByteBuffer buffer = buffers[nextBuffer];
-          return DirectFileOutputStream.create(dir.resolve(name), buffer, block);
+          return DirectFileOutputStream.create(dir.resolve(name), buffers[nextBuffer], block);
         } catch (IOException | UnsupportedOperationException e) {
           // The file system takes no direct I/O (tmpfs, for one), so every file goes through the
           // page cache. A failure with another cause happens again just below, and is reported.
@@ -199,20 +212,22 @@ abstract class FileTarget {
 
     @Override
     void commit(WritableByteChannel out, String temp, String target) throws IOException {
-      if (!(writeBehind && out instanceof DirectFileOutputStream)) {
+      if (!(writesBehind > 0 && out instanceof DirectFileOutputStream)) {
         super.commit(out, temp, target);
         return;
       }
-      awaitUnderWay();
-      if (writer == null) {
-        writer = Executors.newSingleThreadExecutor(runnable -> {
+      if (underWay.size() == writesBehind) {
+        awaitOldest();
+      }
+      if (writers == null) {
+        writers = Executors.newFixedThreadPool(writesBehind, runnable -> {
           Thread thread = new Thread(runnable, "npystats-write-behind");
           thread.setDaemon(true);
           return thread;
         });
       }
-      nextBuffer ^= 1;
-      underWay = writer.submit(() -> {
+      nextBuffer = (nextBuffer + 1) % buffers.length;
+      underWay.add(writers.submit(() -> {
         try {
           super.commit(out, temp, target);
         } catch (IOException | RuntimeException e) {
@@ -225,28 +240,47 @@ abstract class FileTarget {
               "could not write " + pathOf(target) + ": " + e.getMessage(), e);
         }
         return null;
-      });
+      }));
     }
 
+    /**
+     * Waits for every write under way, and lets go of the threads; the first failure among them
+     * is thrown once all are done, the others added to it.
+     */
     @Override
     void finish() throws IOException {
+      IOException failed = null;
       try {
-        awaitUnderWay();
-      } finally {
-        if (writer != null) {
-          writer.shutdown();
-          writer = null;
+        while (!underWay.isEmpty()) {
+          try {
+            awaitOldest();
+          } catch (InterruptedIOException e) {
+            underWay.forEach(write -> write.cancel(true));
+            underWay.clear();
+            throw e;
+          } catch (IOException e) {
+            if (failed == null) {
+              failed = e;
+            } else {
+              failed.addSuppressed(e);
+            }
+          }
         }
+      } finally {
+        if (writers != null) {
+          writers.shutdown();
+          writers = null;
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
     }
 
-    private void awaitUnderWay() throws IOException {
-      Future<?> pending = underWay;
-      if (pending == null) {
-        return;
-      }
+    private void awaitOldest() throws IOException {
+      Future<?> oldest = underWay.poll();
       try {
-        pending.get();
+        oldest.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted waiting for a file to be written");
@@ -255,8 +289,6 @@ abstract class FileTarget {
           throw io;
         }
         throw new IOException(e.getCause());
-      } finally {
-        underWay = null;
       }
     }
 

@@ -35,6 +35,18 @@ public final class GenerateFile {
    * otherwise evict everything else cached; a smaller set is best left cached for stats.
    */
   public static final String DIRECT_IO = "npystats.generate.direct-io";
+  /**
+   * Hadoop setting: how many direct writes of each task may be under way while it draws its next
+   * files ({@code --conf spark.hadoop.npystats.generate.writes-behind=2}); 0 waits for each.
+   */
+  public static final String WRITES_BEHIND = "npystats.generate.writes-behind";
+  /**
+   * Four writes a task: on two cores, 10,000 files of 800 KB took 4.5 to 5.1 s to generate with
+   * four, 5.4 to 5.7 s with one, and six or eight were no faster; four files of each of two tasks
+   * in flight keep this disk at the bandwidth {@code fio} gets from it with four writers or more
+   * (docs/performance.md, "Writing the files"). A buffer of 1 MiB a write.
+   */
+  public static final int DEFAULT_WRITES_BEHIND = 4;
 
   static final String TEMP_PREFIX = ".file_";
   static final String TEMP_SUFFIX = ".tmp";

@@ -87,28 +87,74 @@ class DirectWritesTest {
   @Test
   void writtenBehindEveryFileIsInPlaceOnceFinished() throws Exception {
     assumeTrue(directIoWorksIn(dir), "the temporary folder's file system refuses direct I/O");
-    Configuration direct = new Configuration(false);
-    direct.setBoolean(GenerateFile.DIRECT_IO, true);
-    // One write a file, and files larger than the 1 MiB buffer, written in several.
-    for (long samples : new long[] {70_001, 150_000}) {
-      String behind = dir.resolve("behind-" + samples).toString();
-      String buffered = dir.resolve("buffered-" + samples).toString();
-      GenerateFile viaBehind = new GenerateFile(direct, behind, 5, samples, false, true);
-      GenerateFile viaBuffered = new GenerateFile(new Configuration(false), buffered, 5, samples);
-      for (int i = 0; i < 5; i++) {
-        assertThat(viaBehind.apply(i).written()).isTrue();
-        viaBuffered.apply(i);
-      }
-      viaBehind.finish();
-      for (int i = 0; i < 5; i++) {
-        String name = GenerateFile.fileName(i);
-        assertThat(Files.readAllBytes(Path.of(behind, name))).as("%s, %d samples", name, samples)
-            .isEqualTo(Files.readAllBytes(Path.of(buffered, name)));
-      }
-      try (var left = Files.list(Path.of(behind))) {
-        assertThat(left).hasSize(5); // no temporaries
+    // One write a file, and files larger than the 1 MiB buffer, written in several; with one
+    // write under way at a time, with several, and with as many as there are files or more.
+    for (int writes : new int[] {1, 2, 5, 8}) {
+      Configuration direct = new Configuration(false);
+      direct.setBoolean(GenerateFile.DIRECT_IO, true);
+      direct.setInt(GenerateFile.WRITES_BEHIND, writes);
+      for (long samples : new long[] {70_001, 150_000}) {
+        writeBehindAndCompare(direct, writes + "-" + samples, samples);
       }
     }
+  }
+
+  private void writeBehindAndCompare(Configuration direct, String label, long samples)
+      throws IOException {
+    String behind = dir.resolve("behind-" + label).toString();
+    String buffered = dir.resolve("buffered-" + label).toString();
+    GenerateFile viaBehind = new GenerateFile(direct, behind, 5, samples, false, true);
+    GenerateFile viaBuffered = new GenerateFile(new Configuration(false), buffered, 5, samples);
+    for (int i = 0; i < 5; i++) {
+      assertThat(viaBehind.apply(i).written()).isTrue();
+      viaBuffered.apply(i);
+    }
+    viaBehind.finish();
+    for (int i = 0; i < 5; i++) {
+      String name = GenerateFile.fileName(i);
+      assertThat(Files.readAllBytes(Path.of(behind, name))).as("%s, %s", name, label)
+          .isEqualTo(Files.readAllBytes(Path.of(buffered, name)));
+    }
+    try (var left = Files.list(Path.of(behind))) {
+      assertThat(left).hasSize(5); // no temporaries
+    }
+  }
+
+  @Test
+  void everyWriteThatFailsBehindIsReportedOnceAllAreDone() throws Exception {
+    assumeTrue(directIoWorksIn(dir), "the temporary folder's file system refuses direct I/O");
+    Configuration direct = new Configuration(false);
+    direct.setBoolean(GenerateFile.DIRECT_IO, true);
+    direct.setInt(GenerateFile.WRITES_BEHIND, 4);
+    Path out = dir.resolve("out");
+    // Folders in the places of file_1.npy and file_2.npy: their writes succeed, their moves cannot.
+    for (int i : new int[] {1, 2}) {
+      Files.createDirectories(out.resolve(GenerateFile.fileName(i)).resolve("inside"));
+    }
+    GenerateFile generate = new GenerateFile(direct, out.toString(), 5, 1000, false, true);
+    for (int i = 0; i < 4; i++) {
+      generate.apply(i); // four writes fit under way: none is waited for yet
+    }
+    assertThatThrownBy(generate::finish).isInstanceOf(UncheckedIOException.class)
+        .hasMessageStartingWith("could not write ")
+        .hasMessageContaining(GenerateFile.fileName(1) + ": ")
+        .satisfies(e -> assertThat(e.getCause().getSuppressed()).singleElement()
+            .satisfies(other -> assertThat(other).hasMessageContaining(GenerateFile.fileName(2) + ": ")));
+    generate.finish(); // nothing left under way, and no second report
+    try (var left = Files.list(out)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+          GenerateFile.fileName(0), GenerateFile.fileName(1), GenerateFile.fileName(2),
+          GenerateFile.fileName(3));
+    }
+  }
+
+  @Test
+  void aNegativeNumberOfWritesBehindIsRefused() {
+    Configuration conf = new Configuration(false);
+    conf.setInt(GenerateFile.WRITES_BEHIND, -1);
+    assertThatThrownBy(() -> FileTarget.writesBehind(conf))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(GenerateFile.WRITES_BEHIND);
   }
 
   @Test
@@ -116,6 +162,8 @@ class DirectWritesTest {
     assumeTrue(directIoWorksIn(dir), "the temporary folder's file system refuses direct I/O");
     Configuration direct = new Configuration(false);
     direct.setBoolean(GenerateFile.DIRECT_IO, true);
+    // One write under way at a time: file_1's failure stops file_2 from being written.
+    direct.setInt(GenerateFile.WRITES_BEHIND, 1);
     // A folder in file_1.npy's place: its write succeeds, and moving it into place cannot.
     Files.createDirectories(dir.resolve("out").resolve(GenerateFile.fileName(1)).resolve("inside"));
     GenerateFile generate = new GenerateFile(direct, dir.resolve("out").toString(), 5, 1000, false, true);
