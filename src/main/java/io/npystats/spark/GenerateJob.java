@@ -111,6 +111,7 @@ public final class GenerateJob {
       int partitions, Boolean directIo, boolean overwrite) throws IOException {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    GenerateFile.writesBehind(hadoop); // a bad setting refused before any file is touched
     if (directIo == null && hadoop.get(GenerateFile.DIRECT_IO) == null) {
       directIo = DirectIo.byDefault(spark.sparkContext().isLocal(),
           files * NpyWriter.fileLength(samples));

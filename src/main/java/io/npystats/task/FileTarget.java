@@ -51,18 +51,9 @@ abstract class FileTarget {
       java.nio.file.Path local = raw.pathToFile(dir).toPath();
       Files.createDirectories(local);
       return new Local(dir, local, conf.getBoolean(GenerateFile.DIRECT_IO, false),
-          writeBehind ? writesBehind(conf) : 0);
+          writeBehind ? GenerateFile.writesBehind(conf) : 0);
     }
     return new Hadoop(dir, fs);
-  }
-
-  /** How many direct writes a writer may have under way behind it ({@link GenerateFile#WRITES_BEHIND}). */
-  static int writesBehind(Configuration conf) {
-    int writes = conf.getInt(GenerateFile.WRITES_BEHIND, GenerateFile.DEFAULT_WRITES_BEHIND);
-    if (writes < 0) {
-      throw new IllegalArgumentException(GenerateFile.WRITES_BEHIND + " must not be negative: " + writes);
-    }
-    return writes;
   }
 
   /** The folder as the tables show it, with a trailing slash: one Path per folder, not per file. */
@@ -155,10 +146,10 @@ abstract class FileTarget {
     /**
      * Writing behind: a direct write returns only once the disk has the bytes, and a file of
      * 800 KB takes one write, so a thread that wrote and then drew its next file left the disk
-     * idle half the time, with one write in flight a thread. Written from threads of their own
-     * while the next file is drawn, 10,000 such files took about half the time; and with two
-     * writes in flight a task rather than one, the disk was kept busier still (docs/performance.md,
-     * "Writing the files").
+     * idle half the time, with one write in flight a thread. Written from a thread of its own
+     * while the next file is drawn, 10,000 such files took about half the time; with up to four
+     * under way a task rather than one, a fifth less again (docs/performance.md, "Writing the
+     * files").
      */
     private ExecutorService writers;
     /** The writes under way, oldest first. */

@@ -107,6 +107,25 @@ public final class GenerateFile {
     this.writeBehind = writeBehind;
   }
 
+  /**
+   * How many direct writes a task may have under way ({@link #WRITES_BEHIND}).
+   *
+   * @throws IllegalArgumentException if the setting is negative or not a number
+   */
+  public static int writesBehind(Configuration conf) {
+    int writes;
+    try {
+      writes = conf.getInt(WRITES_BEHIND, DEFAULT_WRITES_BEHIND);
+    } catch (NumberFormatException e) {
+      writes = -1;
+    }
+    if (writes < 0) {
+      throw new IllegalArgumentException("spark.hadoop." + WRITES_BEHIND
+          + " must be a whole number of 0 or more, not " + conf.get(WRITES_BEHIND));
+    }
+    return writes;
+  }
+
   public static String fileName(long index) {
     return "file_" + index + ".npy";
   }

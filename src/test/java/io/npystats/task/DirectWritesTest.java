@@ -149,12 +149,17 @@ class DirectWritesTest {
   }
 
   @Test
-  void aNegativeNumberOfWritesBehindIsRefused() {
-    Configuration conf = new Configuration(false);
-    conf.setInt(GenerateFile.WRITES_BEHIND, -1);
-    assertThatThrownBy(() -> FileTarget.writesBehind(conf))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(GenerateFile.WRITES_BEHIND);
+  void aNegativeOrUnreadableNumberOfWritesBehindIsRefused() {
+    for (String setting : new String[] {"-1", "four"}) {
+      Configuration conf = new Configuration(false);
+      conf.set(GenerateFile.WRITES_BEHIND, setting);
+      assertThatThrownBy(() -> GenerateFile.writesBehind(conf))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("spark.hadoop." + GenerateFile.WRITES_BEHIND
+              + " must be a whole number of 0 or more, not " + setting);
+    }
+    Configuration unset = new Configuration(false);
+    assertThat(GenerateFile.writesBehind(unset)).isEqualTo(GenerateFile.DEFAULT_WRITES_BEHIND);
   }
 
   @Test
