@@ -197,6 +197,9 @@ public final class Stores {
     if (offset > 0) {
       channel.position(offset);
     }
-    return new ReadableFile(channel, channel.size());
+    // The length the status gave, as a store's listed status gives it, not the channel's: its
+    // size() is a second fstat, 0.3 us of the 7.9 a small file took (docs/performance.md,
+    // "Opening and listing files").
+    return new ReadableFile(channel, attributes.size());
   }
 }
