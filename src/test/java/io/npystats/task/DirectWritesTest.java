@@ -87,9 +87,9 @@ class DirectWritesTest {
   @Test
   void writtenBehindEveryFileIsInPlaceOnceFinished() throws Exception {
     assumeTrue(directIoWorksIn(dir), "the temporary folder's file system refuses direct I/O");
-    // One write a file, and files larger than the 1 MiB buffer, written in several; with one
-    // write under way at a time, with several, and with as many as there are files or more.
-    for (int writes : new int[] {1, 2, 5, 8}) {
+    // One write a file, and files larger than the 1 MiB buffer, written in several; with each
+    // write waited for, one under way at a time, several, and as many as there are files or more.
+    for (int writes : new int[] {0, 1, 2, 5, 8}) {
       Configuration direct = new Configuration(false);
       direct.setBoolean(GenerateFile.DIRECT_IO, true);
       direct.setInt(GenerateFile.WRITES_BEHIND, writes);
