@@ -226,19 +226,27 @@ ready_cold() { drop_cache; }
 
 echo "== stats $FILES x $SAMPLES, page cache warm"
 readers warm "warm $FILES" "$GEN" "$FILES" "$SAMPLES"
+# The disk's sequential read as fio measures it on the large file, in MB/s; nothing where fio
+# is missing or fails.
+fio_read() {
+  drop_cache
+  fio --name=seqread --filename="$BIG/file_0.npy" --readonly --rw=read --bs=1M \
+    --direct=1 --ioengine=libaio --iodepth=16 --output-format=json 2>>"$LOG" |
+    python3 -c 'import json, sys; print(round(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"] / 1e6))' ||
+    true
+}
 if [[ $COLD == 1 ]]; then
   echo "== stats $FILES x $SAMPLES, page cache dropped before each reader"
-  readers ready_cold "cold $FILES" "$GEN" "$FILES" "$SAMPLES"
+  # A virtual disk's bandwidth moves by half from one minute to the next: fio reads just before
+  # the cold job, which the bandwidth line compares with, and once more after every cold reader.
+  fio_mb= fio_after=
   if command -v fio > /dev/null; then
-    drop_cache
-    fio_mb=$(fio --name=seqread --filename="$BIG/file_0.npy" --readonly --rw=read --bs=1M \
-      --direct=1 --ioengine=libaio --iodepth=16 --output-format=json 2>>"$LOG" |
-      python3 -c 'import json, sys; print(round(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"] / 1e6))') ||
-      fio_mb=
+    fio_mb=$(fio_read)
   else
     echo "note: fio is missing (apt-get install fio): no disk bandwidth line"
-    fio_mb=
   fi
+  readers ready_cold "cold $FILES" "$GEN" "$FILES" "$SAMPLES"
+  [[ -z $fio_mb ]] || fio_after=$(fio_read)
 fi
 echo "== stats $MANY_FILES x $MANY_SAMPLES, page cache warm"
 readers warm "warm $MANY_FILES" "$MANY" "$MANY_FILES" "$MANY_SAMPLES"
@@ -263,7 +271,8 @@ echo "$FILES x $SAMPLES ($(mb "$FILES" "$SAMPLES") MB), $MANY_FILES x $MANY_SAMP
   "one file of $BIG_SAMPLES ($(mb 1 "$BIG_SAMPLES") MB); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -F'\t' 'BEGIN { printf "%-60s %10s %10s %10s\n", "what", "job s", "whole s", "peak MB" }
   { printf "%-60s %10s %10s %10s\n", $1, $2, $3, $4 }' "$TABLE"
-[[ -z ${fio_mb:-} ]] || printf '%-60s %10s\n' "disk sequential read (fio, direct, 1 MiB x 16)" "$fio_mb MB/s"
+[[ -z ${fio_mb:-} ]] || printf '%-60s %10s\n' "disk sequential read (fio, direct, 1 MiB x 16), before" "$fio_mb MB/s"
+[[ -z ${fio_after:-} ]] || printf '%-60s %10s\n' "the same, after the cold readers" "$fio_after MB/s"
 
 ratio() { # LABEL NUMERATOR DENOMINATOR
   awk -v l="$1" -v a="$2" -v b="$3" 'BEGIN {
@@ -281,7 +290,8 @@ if [[ $COLD == 1 ]]; then
     "$(job "stats limit.c 2 thread(s) cold $FILES")"
 fi
 if [[ $COLD == 1 && -n ${fio_mb:-} ]]; then
-  # The disk's bandwidth the cold job reached: the data set's bytes over its job time, against fio's.
+  # The disk's bandwidth the cold job reached: the data set's bytes over its job time, against
+  # fio's just before it.
   awk -v mb="$(mb "$FILES" "$SAMPLES")" -v s="$(job "stats npystats local[2] cold $FILES")" -v f="$fio_mb" \
     'BEGIN { if (s + 0 > 0) printf "%-62s %5.0f%%  (%.0f MB/s / %s MB/s)\n",
       "stats job cold: bandwidth reached / fio'"'"'s", 100 * mb / s / f, mb / s, f }'
