@@ -42,8 +42,9 @@ abstract class FileTarget {
 
   /**
    * The target for {@code dir}; with {@code writeBehind}, direct writes to a local folder finish
-   * on a thread of their own while the caller makes the next file, and the caller must call
-   * {@link #finish} once it has committed its last file.
+   * on threads of their own while the caller makes the next files, as many under way as
+   * {@link GenerateFile#WRITES_BEHIND} allows, and the caller must call {@link #finish} once it
+   * has committed its last file.
    */
   static FileTarget of(Path dir, Configuration conf, boolean writeBehind) throws IOException {
     FileSystem fs = Stores.of(dir, conf);

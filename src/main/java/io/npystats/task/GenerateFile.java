@@ -180,10 +180,11 @@ public final class GenerateFile {
   }
 
   /**
-   * Waits for the last file's write where it is still under way, and lets go of the thread that
-   * writes behind; a failure there names its file. Nothing to wait for without writing behind.
+   * Waits for the writes still under way, and lets go of the threads that write behind; a
+   * failure there names its file, the first one failed where several did. Nothing to wait for
+   * without writing behind.
    *
-   * @throws UncheckedIOException if that write failed
+   * @throws UncheckedIOException if one of those writes failed
    */
   public void finish() {
     if (target == null) {
