@@ -42,6 +42,7 @@ import java.util.Arrays;
  */
 public final class StreamingStats implements Serializable {
   private static final long serialVersionUID = 3L;
+  private static final Lanes LANES = Lanes.chosen();
 
   private long count;
   /** The sum of the values is {@code sum + sumError}, to about twice double precision. */
@@ -62,8 +63,17 @@ public final class StreamingStats implements Serializable {
   private double max = Double.NEGATIVE_INFINITY;
   /** Set once a chunk's mean strayed from the running mean: two passes from then on. */
   private boolean drifting;
+  /** The one pass's inner loop where not this JVM's choice: for tests that compare them. */
+  private transient Lanes lanes;
 
   public StreamingStats() {}
+
+  /** A partial whose one pass takes {@code lanes}, whatever this JVM would choose. */
+  static StreamingStats with(Lanes lanes) {
+    StreamingStats s = new StreamingStats();
+    s.lanes = lanes;
+    return s;
+  }
 
   /**
    * A partial that keeps the exact sum of its values, at several times the cost of the one pass:
@@ -247,19 +257,19 @@ public final class StreamingStats implements Serializable {
   }
 
   /**
-   * A power of two more than twice what any of the one pass's four running sums of {@code n}
-   * values below {@code bound} can reach, so that each sum keeps its exponent; infinite where
-   * there is none.
+   * A power of two more than twice what any of the one pass's lanes, each a running sum of at
+   * most {@link #lanesCount} values below {@code bound}, can reach, so that each sum keeps its
+   * exponent; infinite where there is none.
    */
   private static double offset(double bound, int n) {
-    return Math.scalb(bound, 65 - Long.numberOfLeadingZeros(n / 4 + 3));
+    return Math.scalb(bound, 65 - Long.numberOfLeadingZeros(lanesCount(n)));
   }
 
   /**
    * Whether the one pass's sum is good to a thousandth of an ulp. Its low parts, each at most
-   * half an ulp of {@code offset}, are added up in plain arithmetic, which errs by at most
-   * n^2 / 16 roundings of that size: where that could reach 2^-10 of the sum (values that
-   * cancel, 1e20 beside 0.5, say), the sum is taken again exactly.
+   * half an ulp of {@code offset}, are added up in plain arithmetic in eight lanes, which errs by
+   * less than n^2 / 16 roundings of that size: where that could reach 2^-10 of the sum (values
+   * that cancel, 1e20 beside 0.5, say), the sum is taken again exactly.
    */
   private static boolean vouchedFor(Chunk chunk, double offset, int n) {
     return Math.ulp(offset) * n * n * 64 <= Math.abs(chunk.sum());
@@ -267,62 +277,83 @@ public final class StreamingStats implements Serializable {
 
   /**
    * One pass over the chunk: the sum of the values, and the squares of their deviations from
-   * {@code centre}, with the running min and max widened on the way. The sum is kept offset by
-   * {@code offset}, a power of two so far above every value that each addition's rounding error
-   * is exactly {@code value - (new - old)} (Dekker's fast two-sum, three operations where the
-   * general one takes six); the caller checks that no value broke that bound.
+   * {@code centre}, with the running min and max widened on the way. The values go to eight
+   * lanes ({@link Lanes}), each a sum kept offset by {@code offset}, a power of two so far above
+   * every value that each addition's rounding error is exactly {@code value - (new - old)}
+   * (Dekker's fast two-sum, three operations where the general one takes six); the caller checks
+   * that no value broke that bound.
    */
   private Chunk onePass(double[] values, int n, double centre, double offset) {
+    double[] state = new double[Lanes.STATE];
+    Arrays.fill(state, Lanes.SUMS, Lanes.SUMS + Lanes.WIDTH, offset);
+    int blocks = n - n % Lanes.WIDTH;
     double reach = reach(centre);
-    double s0 = offset, s1 = offset, s2 = offset, s3 = offset;
-    double e0 = 0, e1 = 0, q0 = 0, q1 = 0;
     int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      double v0 = values[i], v1 = values[i + 1], v2 = values[i + 2], v3 = values[i + 3];
-      double t0 = s0 + v0, t1 = s1 + v1, t2 = s2 + v2, t3 = s3 + v3;
-      e0 += (v0 - (t0 - s0)) + (v1 - (t1 - s1));
-      e1 += (v2 - (t2 - s2)) + (v3 - (t3 - s3));
-      s0 = t0;
-      s1 = t1;
-      s2 = t2;
-      s3 = t3;
-      double a = v0 - centre, b = v1 - centre, c = v2 - centre, d = v3 - centre;
-      double ab = a * a + b * b, cd = c * c + d * d;
-      q0 += ab;
-      q1 += cd;
-      // Comparing every value with min and max was a large share of the loop. A value beyond them
-      // is further from the centre than they are, so its square alone reaches `reach`; a block is
-      // compared only when its squares do, a few blocks in a hundred for normal samples. NaN
-      // compares false: its sum is NaN, and the callers deal with it.
-      if (ab + cd >= reach) {
-        widen(values, i, i + 4);
-        reach = reach(centre);
+    while (i < blocks) {
+      int next = (lanes != null ? lanes : LANES).addBlocks(values, i, blocks, centre, reach, state);
+      if (next >= 0) {
+        i = next;
+        continue;
       }
+      // Comparing every value with min and max was a large share of the loop. A value beyond
+      // them is further from the centre than they are, so its square alone reaches `reach`; a
+      // block is compared only when a square does, a few blocks in a hundred for normal samples.
+      // NaN reaches nothing: its sum is NaN, and the callers deal with it.
+      i = ~next;
+      widen(values, i - Lanes.WIDTH, i);
+      reach = reach(centre);
     }
     widen(values, i, n);
+    // The last few values go to the first lane.
+    double s0 = state[Lanes.SUMS], e0 = state[Lanes.ERRORS], q0 = state[Lanes.SQUARES];
     for (; i < n; i++) {
       double v = values[i];
       double t = s0 + v;
       e0 += v - (t - s0);
       s0 = t;
-      double a = v - centre;
-      q0 += a * a;
+      double d = v - centre;
+      q0 += d * d;
     }
-    // Each lane less its offset is exact (Sterbenz); adding the four keeps their errors too.
-    double a = s0 - offset, b = s1 - offset, c = s2 - offset, d = s3 - offset;
-    double ab = a + b;
-    double cd = c + d;
-    double sum = ab + cd;
-    double abError = twoSumError(a, b, ab);
-    double cdError = twoSumError(c, d, cd);
-    double sumError = twoSumError(ab, cd, sum);
-    double error = e0 + e1 + abError + cdError + sumError;
-    // Each low part is at most half an ulp of the offset; adding them up rounds, in the pairs,
-    // the two running sums (up to n/4 pairs of ulps each), the tail and the last four additions.
-    double bound = ((n + 8.0) * (n + 8) / 16 + 4.0 * n) * Math.scalb(Math.ulp(offset), -53)
-        + Math.scalb(Math.abs(e0) + Math.abs(e1) + Math.abs(abError) + Math.abs(cdError)
-            + Math.abs(sumError), -51);
-    return new Chunk(sum, error, q0 + q1, bound);
+    state[Lanes.SUMS] = s0;
+    state[Lanes.ERRORS] = e0;
+    state[Lanes.SQUARES] = q0;
+    // Each lane less its offset is exact (Sterbenz); adding them in pairs keeps their errors too.
+    double[] sums = new double[Lanes.WIDTH];
+    double error = 0;
+    double errors = 0;
+    for (int k = 0; k < Lanes.WIDTH; k++) {
+      sums[k] = state[Lanes.SUMS + k] - offset;
+      error += state[Lanes.ERRORS + k];
+      errors += Math.abs(state[Lanes.ERRORS + k]);
+    }
+    for (int width = Lanes.WIDTH; width > 1; width /= 2) {
+      for (int k = 0; k < width / 2; k++) {
+        double a = sums[2 * k];
+        double b = sums[2 * k + 1];
+        sums[k] = a + b;
+        double e = twoSumError(a, b, sums[k]);
+        error += e;
+        errors += Math.abs(e);
+      }
+    }
+    for (int width = Lanes.WIDTH; width > 1; width /= 2) {
+      for (int k = 0; k < width / 2; k++) {
+        state[Lanes.SQUARES + k] = state[Lanes.SQUARES + 2 * k] + state[Lanes.SQUARES + 2 * k + 1];
+      }
+    }
+    double squares = state[Lanes.SQUARES];
+    // Each low part is at most half an ulp of the offset; a lane adding up m of them rounds by
+    // at most m^2 / 2 times 2^-54 of that ulp, the eight lanes by (m + 1)^2 times 2^-52 at most.
+    // Adding the lanes' errors and the pairs' rounds each of those fifteen additions by at most
+    // 2^-53 of their magnitudes.
+    double m = lanesCount(n) + 1;
+    double bound = m * m * Math.scalb(Math.ulp(offset), -52) + Math.scalb(errors, -49);
+    return new Chunk(sums[0], error, squares, bound);
+  }
+
+  /** The most values one lane of the one pass takes of {@code n}: the first takes the rest. */
+  private static int lanesCount(int n) {
+    return n / Lanes.WIDTH + Lanes.WIDTH - 1;
   }
 
   /**
