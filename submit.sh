@@ -77,8 +77,8 @@ fi
 # Spark's progress bar is for a person watching; in a file it would be lines of escape codes.
 [[ -t 2 ]] || spark_options=(--conf spark.ui.showConsoleProgress=false "${spark_options[@]}")
 
-# The driver's JVM options are the command's in conf/jvm-options.conf, which says why (C1 alone
-# for stats, sql and runs; compiler directives for generate and compare). NPYSTATS_JIT=default
+# The driver's JVM options are the command's in conf/jvm-options.conf, which says why (compiler
+# directives for stats, generate and compare; C1 alone for sql and runs). NPYSTATS_JIT=default
 # keeps the JVM's usual compilers for every command.
 driver_java_options=() jit_conf=()
 if [[ ${NPYSTATS_JIT:-} != default ]]; then

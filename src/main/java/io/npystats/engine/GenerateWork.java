@@ -14,7 +14,6 @@ import org.apache.hadoop.fs.Path;
  * same bytes.
  */
 public final class GenerateWork implements Work<GeneratedFile> {
-  private static final String DIRECTIVES_FILE = "-XX:CompilerDirectivesFile=";
 
   private final String dir;
   private final long seed;
@@ -158,9 +157,9 @@ public final class GenerateWork implements Work<GeneratedFile> {
   public List<String> childOptions(List<String> parentOptions) {
     List<String> options = new ArrayList<>();
     // The last such option is the one the parent JVM itself took.
-    parentOptions.stream().filter(o -> o.startsWith(DIRECTIVES_FILE)).reduce((a, b) -> b)
+    parentOptions.stream().filter(o -> o.startsWith(JvmOptions.DIRECTIVES_FILE)).reduce((a, b) -> b)
         .ifPresent(directives -> JvmOptions.bundled().forJvm("generate").forEach(option ->
-            options.add(option.startsWith(DIRECTIVES_FILE) ? directives : option)));
+            options.add(option.startsWith(JvmOptions.DIRECTIVES_FILE) ? directives : option)));
     options.addAll(JvmOptions.bundled().forJvm("generate-child"));
     return options;
   }
