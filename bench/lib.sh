@@ -55,3 +55,15 @@ for folder, _, names in os.walk(sys.argv[1]):
 PY
   sleep 5
 }
+
+# The kernel as the JVMs that summarise compile it (conf/jvm-options.conf): the vector module for
+# its SIMD lanes, and C2 for those lanes alone. compile_kernel DIR [SOURCES...] compiles the stats
+# package, the .npy reader, KernelBench and SOURCES into DIR.
+KERNEL_JVM=(--add-modules=jdk.incubator.vector -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput
+            "-XX:CompilerDirectivesFile=$ROOT/conf/stats-directives.json")
+compile_kernel() {
+  local dir=$1; shift
+  "${JAVA_HOME:+$JAVA_HOME/bin/}javac" -nowarn -XDsuppressNotes --add-modules=jdk.incubator.vector \
+    -d "$dir" "$ROOT"/src/main/java/io/npystats/stats/*.java "$ROOT"/src/main/java/io/npystats/npy/*.java \
+    "$ROOT/bench/kernel/KernelBench.java" "$@" 2> >(grep -v 'incubat' >&2)
+}

@@ -4,7 +4,7 @@
 # each after the folder is read once more:
 #   - limit.c with THREADS threads: each file read whole, then two plain passes;
 #   - a plain Java loop of npystats' .npy reader and kernel on THREADS threads, files dealt as
-#     limit.c deals them, under C1 as stats runs (KernelBench loop): its first pass in a fresh
+#     limit.c deals them, compiled as stats runs (KernelBench loop): its first pass in a fresh
 #     JVM, as a job makes it, and its best pass once warm;
 #   - the stats job, ./submit.sh --master 'local[THREADS]' stats, as the command prints it.
 # Prints seconds, the median of ROUNDS, and each against limit.c: what the JVM adds is the loop
@@ -31,20 +31,19 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/classes"
 gcc -O2 -pthread -o "$work/limit" "$PEERS/limit.c" -lm
-"$javac" -d "$work/classes" "$ROOT/src/main/java/io/npystats/stats/StreamingStats.java" \
-  "$ROOT"/src/main/java/io/npystats/npy/*.java "$ROOT/bench/kernel/KernelBench.java"
+compile_kernel "$work/classes"
 record_archives "$work"
 
 warm() { find "$DIR/" -maxdepth 1 -name 'file_*.npy' -print0 | xargs -0 cat > /dev/null; }
 declare -A times
 for ((round = 1; round <= ROUNDS; round++)); do
   warm; times[limit]+=" $("$work/limit" "$DIR" "$FILES" "$THREADS" | awk '{ print $3 }')"
-  warm; read -r first best < <("$java" -XX:TieredStopAtLevel=1 -cp "$work/classes" KernelBench loop \
+  warm; read -r first best < <("$java" "${KERNEL_JVM[@]}" -cp "$work/classes" KernelBench loop \
     "$DIR" "$FILES" "$THREADS")
   times[first]+=" $first" times[best]+=" $best"
   warm; times[job]+=" $("$ROOT/submit.sh" --master "local[$THREADS]" stats --in "$DIR" \
     --warehouse "$work/warehouse" 2>/dev/null | seconds_of job)"
 done
 against_first times "$FILES files, $THREADS threads, seconds" "limit=limit.c" \
-  "first=Java loop, reader and kernel, first pass (C1)" "best=Java loop, reader and kernel, warm (C1)" \
+  "first=Java loop, reader and kernel, first pass" "best=Java loop, reader and kernel, warm" \
   "job=stats job, local[$THREADS]"
