@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The JVM options of each kind of npystats JVM, from conf/jvm-options.conf (which says why each
@@ -19,7 +15,6 @@ import java.util.Optional;
 public final class JvmOptions {
   static final String RESOURCE = "jvm-options.conf";
   static final String DIRECTIVES_FILE = "-XX:CompilerDirectivesFile=";
-  private static final String CONF = "{conf}";
 
   private final List<String[]> lines; // {jvms..., option}: the option last
 
@@ -85,28 +80,5 @@ public final class JvmOptions {
       }
     }
     return List.copyOf(options);
-  }
-
-  /**
-   * The options of {@code jvm} with {conf} made {@code conf}, the folder of the npystats
-   * configuration the parent JVM was started from.
-   */
-  public List<String> forJvm(String jvm, Path conf) {
-    List<String> options = new ArrayList<>();
-    for (String option : forJvm(jvm)) {
-      options.add(option.replace(CONF, conf.toString()));
-    }
-    return List.copyOf(options);
-  }
-
-  /**
-   * The folder of the compiler directives file a JVM was started with ({@code
-   * -XX:CompilerDirectivesFile}, the last one where there are several, as the JVM takes it), where
-   * it holds {@code file} too: as ./submit.sh starts the drivers, conf/. Empty otherwise.
-   */
-  public static Optional<Path> directivesFolderWith(List<String> jvmOptions, String file) {
-    return jvmOptions.stream().filter(o -> o.startsWith(DIRECTIVES_FILE)).reduce((a, b) -> b)
-        .map(o -> Paths.get(o.substring(DIRECTIVES_FILE.length())).toAbsolutePath().getParent())
-        .filter(folder -> Files.isReadable(folder.resolve(file)));
   }
 }

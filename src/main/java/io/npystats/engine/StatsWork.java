@@ -8,9 +8,6 @@ import org.apache.hadoop.conf.Configuration;
 
 /** The statistics of each of a list of files, by {@link SummarizeFile}. */
 public final class StatsWork implements Work<FileSummary> {
-  /** The compiler directives of the JVMs that summarise, in conf/. */
-  static final String STATS_DIRECTIVES = "stats-directives.json";
-
   private final List<String> paths;
 
   public StatsWork(List<String> paths) {
@@ -90,17 +87,13 @@ public final class StatsWork implements Work<FileSummary> {
   }
 
   /**
-   * The options conf/jvm-options.conf gives stats-child, as the stats driver's: C2 for the
-   * kernel's SIMD lanes only, with conf/stats-directives.json, which the child finds beside the
-   * directives file its parent was started with (./submit.sh starts the compare driver with one
-   * from conf/). A parent started otherwise has no such folder to point to: its children take
-   * stats-child-c1's options, C1 alone, and the kernel's scalar lanes (the same bits).
+   * The options conf/jvm-options.conf gives stats-child: C1 alone, and so the kernel's scalar
+   * lanes (the same bits as the SIMD ones). A child is a fresh JVM for every run, and the SIMD
+   * lanes run slowly until C2 has compiled them: children with them were slower
+   * (docs/performance.md#child-processes).
    */
   @Override
   public List<String> childOptions(List<String> parentOptions) {
-    JvmOptions policy = JvmOptions.bundled();
-    return JvmOptions.directivesFolderWith(parentOptions, STATS_DIRECTIVES)
-        .map(conf -> policy.forJvm("stats-child", conf))
-        .orElseGet(() -> policy.forJvm("stats-child-c1"));
+    return JvmOptions.bundled().forJvm("stats-child");
   }
 }

@@ -8,7 +8,6 @@ import io.npystats.task.InputPaths;
 import io.npystats.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -92,28 +91,6 @@ class EnginesAgreeTest {
     assertThat(actual.subList(0, fixtures.size())).filteredOn(r -> !r.isOk()).isNotEmpty();
     assertThat(actual.subList(fixtures.size(), paths.size())).allMatch(FileSummary::isOk)
         .extracting(FileSummary::n).containsOnly(3_000L);
-  }
-
-  @Test
-  void childrenStartedAsTheCompareDriversSummariseWithTheSimdLanesAndGiveTheSequentialRows()
-      throws Exception {
-    // The compare driver, as ./submit.sh starts it, has conf/compiler-directives.json; its
-    // children that summarise then take conf/stats-directives.json and the vector module, as the
-    // stats driver does, while this JVM's children (no directives) take C1 and the scalar lanes.
-    Path conf = Paths.get("conf").toAbsolutePath();
-    List<String> paths = new ArrayList<>(fixtures);
-    paths.addAll(generated);
-    StatsWork work = new StatsWork(paths);
-    List<String> command = ProcessEngine.commandFor(ProcessEngine.defaultCommand(), work,
-        List.of("-XX:+UnlockDiagnosticVMOptions",
-            "-XX:CompilerDirectivesFile=" + conf.resolve("compiler-directives.json")));
-    assertThat(command).contains("-XX:CompilerDirectivesFile=" + conf.resolve(
-        "stats-directives.json"), "--add-modules=jdk.incubator.vector")
-        .noneMatch(option -> option.startsWith("-XX:TieredStopAtLevel"));
-    ProcessEngine children = new ProcessEngine(CONF, command, ProcessEngine.READY_TIMEOUT,
-        ProcessEngine.SILENCE_TIMEOUT);
-    List<FileSummary> expected = run(new SequentialEngine(CONF), 1, paths);
-    assertThat(Agreement.summaries(expected, run(children, 2, paths), 10)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -37,7 +37,7 @@ class JvmOptionsTest {
   void theJarCarriesConfJvmOptionsAsItIs() throws Exception {
     String conf = Files.readString(Paths.get("conf", JvmOptions.RESOURCE));
     for (String jvm : List.of("stats", "sql", "runs", "generate", "compare", "stats-child",
-        "stats-child-c1", "generate-child", "executor")) {
+        "generate-child", "executor")) {
       assertThat(JvmOptions.bundled().forJvm(jvm))
           .as(jvm).isEqualTo(JvmOptions.parse(conf, "conf").forJvm(jvm)).isNotEmpty();
     }

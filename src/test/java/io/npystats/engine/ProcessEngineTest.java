@@ -43,7 +43,7 @@ class ProcessEngineTest {
   }
 
   @Test
-  void childrenThatSummariseOfAParentWithoutDirectivesCompileWithC1AloneAndChildrenThatGenerateInlineTheSampler()
+  void childrenThatSummariseCompileWithC1AloneAndChildrenThatGenerateInlineTheSampler()
       throws Exception {
     List<String> command = ProcessEngine.defaultCommand();
     List<String> stats = ProcessEngine.commandFor(command, new StatsWork(List.of("a.npy")));
@@ -76,25 +76,8 @@ class ProcessEngineTest {
         "-XX:CompilerDirectivesFile=/opt/npystats/conf/compiler-directives.json");
     assertThat(ProcessEngine.commandFor(command, generate, List.of("-Xmx1g")))
         .noneMatch(option -> option.contains("Directives"));
-    // No stats-directives.json beside the parent's: the children that summarise take C1 alone.
     assertThat(ProcessEngine.commandFor(command, new StatsWork(List.of("a.npy")), parent))
         .noneMatch(option -> option.contains("Directives")).contains("-XX:TieredStopAtLevel=1");
-  }
-
-  @Test
-  void childrenThatSummariseTakeTheStatsDirectivesBesideTheParentsDirectivesFile() throws Exception {
-    Path conf = Files.createDirectories(tmp.resolve("my conf"));
-    Files.writeString(conf.resolve("stats-directives.json"), "[]");
-    List<String> command = ProcessEngine.defaultCommand();
-    List<String> parent = List.of("-XX:+UnlockDiagnosticVMOptions",
-        "-XX:CompilerDirectivesFile=/elsewhere/compiler-directives.json",
-        "-XX:CompilerDirectivesFile=" + conf.resolve("compiler-directives.json"));
-
-    assertThat(ProcessEngine.commandFor(command, new StatsWork(List.of("a.npy")), parent)
-        .subList(1, 5)).containsExactly(
-        "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput",
-        "-XX:CompilerDirectivesFile=" + conf.resolve("stats-directives.json"),
-        "--add-modules=jdk.incubator.vector");
   }
 
   @Test
