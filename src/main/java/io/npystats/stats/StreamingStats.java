@@ -29,7 +29,7 @@ import java.util.Arrays;
  * cancellation, the chunk is summarised again with two passes over the chunk alone (its sum, then
  * the squared deviations from its mean, as numpy does over the whole array), and after the
  * first chunk so is the rest of the stream. Min and max are compared only in the few blocks of
- * four whose squared deviations could hold a new extreme, which saves much of each pass
+ * eight whose squared deviations could hold a new extreme, which saves much of each pass
  * (docs/performance.md). Merging partials, never averaging averages, is also how per-file
  * results combine into the overall statistics.
  *
