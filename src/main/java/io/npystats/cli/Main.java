@@ -1,5 +1,6 @@
 package io.npystats.cli;
 
+import io.npystats.stats.StreamingStats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -87,6 +88,12 @@ public final class Main {
     cli.setExecutionStrategy(parseResult -> {
       SparkLogging.taskFailures(main.verbose);
       Signals.verbose(main.verbose);
+      try {
+        StreamingStats.checkLanesChoice();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        err.println("error: " + e.getMessage());
+        return USAGE;
+      }
       return new CommandLine.RunLast().execute(parseResult);
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

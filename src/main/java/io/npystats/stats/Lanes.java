@@ -26,11 +26,18 @@ abstract class Lanes {
   /** System property naming the loop to take, {@code scalar} or {@code simd}; else chosen. */
   static final String CHOICE = "npystats.kernel.lanes";
 
-  private static final Lanes CHOSEN = choose(System.getProperty(CHOICE, ""));
-
   /** The loop this JVM takes. */
   static Lanes chosen() {
-    return CHOSEN;
+    return Chosen.LANES;
+  }
+
+  /**
+   * The choice, made when a one pass first asks for it and not when this class is loaded: a
+   * command checks {@link #CHOICE} first ({@link StreamingStats#checkLanesChoice}), and a choice
+   * refused there must not leave this class unusable.
+   */
+  private static final class Chosen {
+    static final Lanes LANES = choose(System.getProperty(CHOICE, ""));
   }
 
   /** Its name, as in {@link #CHOICE}. */

@@ -42,7 +42,6 @@ import java.util.Arrays;
  */
 public final class StreamingStats implements Serializable {
   private static final long serialVersionUID = 3L;
-  private static final Lanes LANES = Lanes.chosen();
 
   private long count;
   /** The sum of the values is {@code sum + sumError}, to about twice double precision. */
@@ -67,6 +66,21 @@ public final class StreamingStats implements Serializable {
   private transient Lanes lanes;
 
   public StreamingStats() {}
+
+  /**
+   * Checks the lanes {@code -Dnpystats.kernel.lanes} asks for, if any, before any file is read:
+   * a command checks it first, so that a choice this JVM cannot take is one line of error, not
+   * the failed initialisation of this class in the first task that reads a file.
+   *
+   * @throws IllegalArgumentException for a choice other than {@code scalar} or {@code simd}
+   * @throws IllegalStateException for {@code simd} where this JVM cannot take them, saying why
+   */
+  public static void checkLanesChoice() {
+    String choice = System.getProperty(Lanes.CHOICE);
+    if (choice != null) {
+      Lanes.choose(choice);
+    }
+  }
 
   /** A partial whose one pass takes {@code lanes}, whatever this JVM would choose. */
   static StreamingStats with(Lanes lanes) {
@@ -290,7 +304,8 @@ public final class StreamingStats implements Serializable {
     double reach = reach(centre);
     int i = 0;
     while (i < blocks) {
-      int next = (lanes != null ? lanes : LANES).addBlocks(values, i, blocks, centre, reach, state);
+      Lanes loop = lanes != null ? lanes : Lanes.chosen();
+      int next = loop.addBlocks(values, i, blocks, centre, reach, state);
       if (next >= 0) {
         i = next;
         continue;
