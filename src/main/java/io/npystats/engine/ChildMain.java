@@ -35,11 +35,24 @@ public final class ChildMain {
     try {
       code = run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), results);
     } catch (IOException | RuntimeException | Error e) {
-      System.err.println("npystats child: " + e);
+      System.err.println("npystats child: " + described(e));
       code = 1;
     }
     results.flush();
     System.exit(code);
+  }
+
+  /**
+   * {@code e} and what caused it, on one line: the parent quotes a child's last lines, and an
+   * error such as a class's failed initialisation says nothing of why without its cause.
+   */
+  static String described(Throwable e) {
+    StringBuilder line = new StringBuilder(e.toString());
+    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
+      line.append(", caused by ").append(cause);
+    }
+    return line.toString();
   }
 
   static int run(BufferedReader in, PrintStream out) throws IOException {
