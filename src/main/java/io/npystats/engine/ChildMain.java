@@ -24,6 +24,8 @@ import org.apache.hadoop.fs.Path;
  * error); 2 the input was not the protocol.
  */
 public final class ChildMain {
+  private static final int MAX_CAUSES = 8;
+
   private ChildMain() {}
 
   public static void main(String[] args) {
@@ -48,8 +50,9 @@ public final class ChildMain {
    */
   static String described(Throwable e) {
     StringBuilder line = new StringBuilder(e.toString());
-    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause();
-        cause = cause.getCause()) {
+    // At most a few causes: a chain can be made to loop, and this line must end.
+    Throwable cause = e.getCause();
+    for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
       line.append(", caused by ").append(cause);
     }
     return line.toString();

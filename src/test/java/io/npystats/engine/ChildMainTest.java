@@ -20,5 +20,11 @@ class ChildMainTest {
         + " caused by java.io.IOException: disk gone");
     assertThat(ChildMain.described(new IOException("plain")))
         .isEqualTo("java.io.IOException: plain");
+
+    IOException first = new IOException("first");
+    IOException second = new IOException("second", first);
+    first.initCause(second);
+    assertThat(ChildMain.described(first)).startsWith("java.io.IOException: first, caused by"
+        + " java.io.IOException: second, caused by java.io.IOException: first,");
   }
 }
