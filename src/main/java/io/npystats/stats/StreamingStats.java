@@ -302,9 +302,9 @@ public final class StreamingStats implements Serializable {
     Arrays.fill(state, Lanes.SUMS, Lanes.SUMS + Lanes.WIDTH, offset);
     int blocks = n - n % Lanes.WIDTH;
     double reach = reach(centre);
+    Lanes loop = lanes != null ? lanes : Lanes.chosen();
     int i = 0;
     while (i < blocks) {
-      Lanes loop = lanes != null ? lanes : Lanes.chosen();
       int next = loop.addBlocks(values, i, blocks, centre, reach, state);
       if (next >= 0) {
         i = next;
