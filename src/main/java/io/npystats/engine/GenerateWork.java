@@ -14,7 +14,6 @@ import org.apache.hadoop.fs.Path;
  * same bytes.
  */
 public final class GenerateWork implements Work<GeneratedFile> {
-
   private final String dir;
   private final long seed;
   private final long samples;

@@ -11,8 +11,9 @@ import java.lang.management.ManagementFactory;
  *
  * <p>The SIMD loop ({@code jdk.incubator.vector}, which Spark's launcher adds to every JVM it
  * starts) takes about a seventh of the scalar loop's time in vectors of eight where the
- * optimising compiler (C2) compiles it, and some fifty times more where it does not: it is taken only where C2 is there
- * and the CPU has vectors of four doubles or more (docs/performance.md).
+ * optimising compiler (C2) compiles it, and some fifty times more where it does not: it is
+ * taken only where C2 is there and the CPU has vectors of four doubles or more
+ * (docs/performance.md).
  */
 abstract class Lanes {
   /** Values in a block, and lanes. */
