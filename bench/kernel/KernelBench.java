@@ -1,3 +1,4 @@
+import io.npystats.npy.NpyHeader;
 import io.npystats.npy.NpyReader;
 import io.npystats.npy.NpyWriter;
 import io.npystats.stats.StreamingStats;
@@ -22,6 +23,12 @@ import java.util.SplittableRandom;
  *       as a stats task does without Hadoop, the files in the page cache.
  * </ul>
  *
+ * <p>{@code split FILE} times the wall clock of one large file's data read in 1, 2 and 4 ranges of
+ * whole items, each on a thread of its own, through the .npy reader into the kernel, the ranges'
+ * statistics merged: what splitting a file buys the kernel without Spark's job around it. It
+ * prints, for each count, the best of seven passes after one that warms the JIT up, the counts
+ * taking turns.
+ *
  * <p>{@code loop DIR FILES THREADS} times instead the wall clock of a plain loop over
  * {@code DIR/file_0.npy} to {@code file_<FILES-1>.npy}, each opened, read through the .npy reader
  * into the kernel and closed, the files dealt round-robin to THREADS threads as limit.c deals
@@ -33,7 +40,7 @@ import java.util.SplittableRandom;
  * in fresh JVMs on two builds of the kernel, taking turns.
  *
  *   java -cp CLASSES KernelBench kernel SAMPLES | files DIR | loop DIR FILES THREADS
- *                                | write DIR FILES SAMPLES
+ *                                | split FILE | write DIR FILES SAMPLES
  */
 public final class KernelBench {
   private static final int CHUNK = 16 * 1024;
@@ -44,8 +51,9 @@ public final class KernelBench {
       case "kernel" -> System.out.printf("%.4f%n", kernel(Integer.parseInt(args[1])));
       case "files" -> System.out.printf("%.4f%n", files(Path.of(args[1])));
       case "loop" -> loop(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      case "split" -> split(Path.of(args[1]));
       case "write" -> write(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-      default -> throw new IllegalArgumentException("kernel, files, loop or write, not " + args[0]);
+      default -> throw new IllegalArgumentException("kernel, files, loop, split or write, not " + args[0]);
     }
   }
 
@@ -166,6 +174,78 @@ public final class KernelBench {
       throw new IllegalStateException("a NaN among the samples");
     }
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static void split(Path file) throws IOException {
+    NpyHeader header;
+    long length;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      length = channel.size();
+      header = new NpyReader().readHeaderAndStart(channel, length);
+    }
+    int[] counts = {1, 2, 4};
+    double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+    StreamingStats whole = null;
+    for (int round = 0; round <= 7; round++) {
+      for (int c = 0; c < counts.length; c++) {
+        long start = System.nanoTime();
+        StreamingStats stats = ranges(file, header, length, counts[c]);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (whole == null) {
+          whole = stats;
+        } else if (stats.count() != whole.count()
+            || Double.doubleToLongBits(stats.mean()) != Double.doubleToLongBits(whole.mean())) {
+          throw new IllegalStateException(counts[c] + " ranges gave " + stats + ", one " + whole);
+        }
+        if (round > 0) {
+          best[c] = Math.min(best[c], seconds);
+        }
+      }
+    }
+    System.out.printf("%.4f %.4f %.4f%n", best[0], best[1], best[2]);
+  }
+
+  /** The statistics of a file's data read in {@code parts} ranges, each on a thread of its own. */
+  private static StreamingStats ranges(Path file, NpyHeader header, long length, int parts)
+      throws IOException {
+    int item = header.dtype().itemSize();
+    long items = header.dataLength() / item;
+    long start = length - header.dataLength();
+    StreamingStats[] stats = new StreamingStats[parts];
+    IOException[] failed = new IOException[1];
+    Thread[] workers = new Thread[parts];
+    for (int p = 0; p < parts; p++) {
+      int part = p;
+      long from = items * part / parts;
+      long to = items * (part + 1) / parts;
+      workers[p] = new Thread(() -> {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+          channel.position(start + from * item);
+          stats[part] = new StreamingStats();
+          new NpyReader().readItems(channel, header.dtype(), (to - from) * item, stats[part]::add);
+        } catch (IOException e) {
+          synchronized (failed) {
+            failed[0] = e;
+          }
+        }
+      });
+      workers[p].start();
+    }
+    for (Thread worker : workers) {
+      try {
+        worker.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    for (int p = 1; p < parts; p++) {
+      stats[0].merge(stats[p]);
+    }
+    return stats[0];
   }
 
   private static void write(Path dir, int files, int samples) throws IOException {
