@@ -132,24 +132,45 @@ public final class KernelBench {
   /** Seconds of one pass over the files, on {@code threads} threads. */
   private static double pass(Path dir, int files, int threads) throws IOException {
     long start = System.nanoTime();
-    Thread[] workers = new Thread[threads];
     double[] sinks = new double[threads];
+    onThreads(threads, first -> {
+      NpyReader reader = new NpyReader(NpyReader.DEFAULT_BUFFER_BYTES);
+      for (int i = first; i < files; i += threads) {
+        Path file = dir.resolve("file_" + i + ".npy");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+          StreamingStats stats = new StreamingStats();
+          reader.read(channel, channel.size(), stats::add);
+          sinks[first] += stats.mean() + stats.std();
+        }
+      }
+    });
+    double sink = 0;
+    for (double s : sinks) {
+      sink += s;
+    }
+    if (sink != sink) {
+      throw new IllegalStateException("a NaN among the samples");
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** A thread's share of the work: the thread's index, from 0. */
+  private interface Share {
+    void run(int index) throws IOException;
+  }
+
+  /** Runs {@code share} on {@code count} threads of its own and waits for them all. */
+  private static void onThreads(int count, Share share) throws IOException {
+    Thread[] workers = new Thread[count];
     IOException[] failed = new IOException[1];
-    for (int t = 0; t < threads; t++) {
-      int first = t;
+    for (int t = 0; t < count; t++) {
+      int index = t;
       workers[t] = new Thread(() -> {
-        NpyReader reader = new NpyReader(NpyReader.DEFAULT_BUFFER_BYTES);
-        for (int i = first; i < files; i += threads) {
-          Path file = dir.resolve("file_" + i + ".npy");
-          try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            StreamingStats stats = new StreamingStats();
-            reader.read(channel, channel.size(), stats::add);
-            sinks[first] += stats.mean() + stats.std();
-          } catch (IOException e) {
-            synchronized (failed) {
-              failed[0] = e;
-            }
-            return;
+        try {
+          share.run(index);
+        } catch (IOException e) {
+          synchronized (failed) {
+            failed[0] = e;
           }
         }
       });
@@ -166,22 +187,12 @@ public final class KernelBench {
     if (failed[0] != null) {
       throw failed[0];
     }
-    double sink = 0;
-    for (double s : sinks) {
-      sink += s;
-    }
-    if (sink != sink) {
-      throw new IllegalStateException("a NaN among the samples");
-    }
-    return (System.nanoTime() - start) / 1e9;
   }
 
   private static void split(Path file) throws IOException {
     NpyHeader header;
-    long length;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      length = channel.size();
-      header = new NpyReader().readHeaderAndStart(channel, length);
+      header = new NpyReader().readHeaderAndStart(channel, channel.size());
     }
     int[] counts = {1, 2, 4};
     double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
@@ -189,7 +200,7 @@ public final class KernelBench {
     for (int round = 0; round <= 7; round++) {
       for (int c = 0; c < counts.length; c++) {
         long start = System.nanoTime();
-        StreamingStats stats = ranges(file, header, length, counts[c]);
+        StreamingStats stats = ranges(file, header, counts[c]);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (whole == null) {
           whole = stats;
@@ -206,42 +217,21 @@ public final class KernelBench {
   }
 
   /** The statistics of a file's data read in {@code parts} ranges, each on a thread of its own. */
-  private static StreamingStats ranges(Path file, NpyHeader header, long length, int parts)
+  private static StreamingStats ranges(Path file, NpyHeader header, int parts)
       throws IOException {
     int item = header.dtype().itemSize();
     long items = header.dataLength() / item;
-    long start = length - header.dataLength();
+    long start = header.dataOffset();
     StreamingStats[] stats = new StreamingStats[parts];
-    IOException[] failed = new IOException[1];
-    Thread[] workers = new Thread[parts];
-    for (int p = 0; p < parts; p++) {
-      int part = p;
+    onThreads(parts, part -> {
       long from = items * part / parts;
       long to = items * (part + 1) / parts;
-      workers[p] = new Thread(() -> {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-          channel.position(start + from * item);
-          stats[part] = new StreamingStats();
-          new NpyReader().readItems(channel, header.dtype(), (to - from) * item, stats[part]::add);
-        } catch (IOException e) {
-          synchronized (failed) {
-            failed[0] = e;
-          }
-        }
-      });
-      workers[p].start();
-    }
-    for (Thread worker : workers) {
-      try {
-        worker.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        channel.position(start + from * item);
+        stats[part] = new StreamingStats();
+        new NpyReader().readItems(channel, header.dtype(), (to - from) * item, stats[part]::add);
       }
-    }
-    if (failed[0] != null) {
-      throw failed[0];
-    }
+    });
     for (int p = 1; p < parts; p++) {
       stats[0].merge(stats[p]);
     }
