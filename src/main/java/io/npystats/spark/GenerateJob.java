@@ -141,9 +141,8 @@ public final class GenerateJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     jsc.setJobDescription("generate " + files + " files of " + samples + " samples into " + out);
-    List<PartitionCounts> counts = jsc.parallelize(ranges, slices)
-        .mapPartitions(new GenerateRanges(conf, out, seed, samples, overwrite))
-        .collect();
+    List<PartitionCounts> counts = PartitionJobs.collect(jsc.parallelize(ranges, slices),
+        new GenerateRanges(conf, out, seed, samples, overwrite));
     long written = 0;
     long rewritten = 0;
     long kept = 0;

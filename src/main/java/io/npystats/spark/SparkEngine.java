@@ -183,9 +183,8 @@ public final class SparkEngine implements Engine {
             int partitions = Math.max(1, Math.min(work.size(),
                 StatsJob.defaultPartitions(work.size(), workers)));
             jsc.setJobDescription("compare: stats of " + work.size() + " files");
-            return new Collected(partitions, jsc.parallelize(stats.paths(), partitions)
-                .mapPartitions(new StatsJob.SummarizePaths(conf))
-                .collect());
+            return new Collected(partitions, PartitionJobs.collect(
+                jsc.parallelize(stats.paths(), partitions), new StatsJob.SummarizePaths(conf)));
           }
 
           @Override
@@ -194,10 +193,9 @@ public final class SparkEngine implements Engine {
                 GenerateJob.defaultPartitions(workers));
             int partitions = Math.max(1, ranges.size());
             jsc.setJobDescription("compare: generate " + work.size() + " files");
-            return new Collected(partitions, jsc.parallelize(ranges, partitions)
-                .mapPartitions(new GenerateJob.GenerateEach(conf, generate.dir(), generate.seed(),
-                    generate.samples()))
-                .collect());
+            return new Collected(partitions, PartitionJobs.collect(
+                jsc.parallelize(ranges, partitions), new GenerateJob.GenerateEach(conf,
+                    generate.dir(), generate.seed(), generate.samples())));
           }
         });
       } catch (RuntimeException e) {

@@ -20,10 +20,10 @@ import scala.Tuple2;
 /**
  * Builds the application's session. The master and resources come from {@code spark-submit}
  * ({@code --master}, {@code conf/spark-defaults.conf}); only the settings the application's tables
- * rely on are defaulted here, and a value the user gave always wins.
+ * and jobs rely on are defaulted here, and a value the user gave always wins.
  */
 public final class SparkSessions {
-  /** Settings the tables rely on; each is applied unless the user set it. */
+  /** Settings the tables and jobs rely on; each is applied unless the user set it. */
   public static final Map<String, String> DEFAULTS = Map.of(
       // A re-run with the same run id replaces that run's partition and leaves the others alone.
       "spark.sql.sources.partitionOverwriteMode", "dynamic",
@@ -34,7 +34,13 @@ public final class SparkSessions {
       // Spark's own catalog makes its default database's folder (spark-warehouse/ in the working
       // directory) on the first query. The application keeps no tables there and sql writes
       // nothing, so an existing folder that is never written takes its place.
-      "spark.sql.warehouse.dir", Paths.get(System.getProperty("java.io.tmpdir")).toUri().toString());
+      "spark.sql.warehouse.dir", Paths.get(System.getProperty("java.io.tmpdir")).toUri().toString(),
+      // A broadcast is written into buffers of its block size, 4 MB by default, allocated and
+      // zeroed for every broadcast however small it is; each job makes two of some kilobytes (its
+      // Hadoop settings and its tasks' code). Zeroing 4 MB of memory the JVM had not touched
+      // cost 10 to 20 ms each on a VM whose every new page is a fault to its host, on the
+      // driver's critical path (docs/performance.md, "The fixed cost of a job").
+      "spark.broadcast.blockSize", "256k");
 
   private SparkSessions() {}
 
@@ -106,8 +112,8 @@ public final class SparkSessions {
    * Runs one trivial task per core and waits for it, so that what a command then times is its own
    * work: executors registered (on a cluster they join after the session starts) and the
    * scheduler's first-job class loading done. The tasks go the way the commands' go (a function of
-   * each partition, a union, the results collected), so that Spark's closures for those are
-   * deserialized once here: the first tasks of a stats job of one large file took 12 to 18 ms to
+   * each partition, its results collected: {@link PartitionJobs}), so that what their closures
+   * need is deserialized once here: the first tasks of a stats job of one large file took 12 to 18 ms to
    * deserialize after a plain count, 5 to 12 ms after this. Then resolves the local file system:
    * the first path resolved in a JVM makes Hadoop find every file system it has and read its XML
    * configuration again, a one-off cost of the process like Spark's own (docs/performance.md).
@@ -117,10 +123,8 @@ public final class SparkSessions {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slots = jsc.defaultParallelism();
     jsc.setJobDescription("warm up " + slots + " task slots");
-    jsc.parallelize(IntStream.range(0, slots).boxed().toList(), slots)
-        .mapPartitions(new CountEach())
-        .union(jsc.emptyRDD())
-        .collect();
+    PartitionJobs.collect(jsc.parallelize(IntStream.range(0, slots).boxed().toList(), slots),
+        new CountEach());
     jsc.setJobDescription(null);
     try {
       FileSystem.getLocal(jsc.hadoopConfiguration());

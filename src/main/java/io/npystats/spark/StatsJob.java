@@ -30,7 +30,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskContext$;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -175,17 +174,20 @@ public final class StatsJob {
       jsc.setJobDescription("stats of " + paths.size() + " files in " + input.input()
           + (splits.isEmpty() ? "" : ", " + splits.size() + " splits of "
           + planned.large().size() + " large files among them"));
-      JavaRDD<ReadPartition> fileReads = files == 0 ? jsc.emptyRDD()
-          : jsc.parallelize(slice(listing, slices), slices).mapPartitions(new ReadPartitions(
-              new FirstReads(conf, splitBytes), conf, staging.toString(), format));
-      // The splits come first: the longest tasks start first, and the small files fill the cores
-      // as they free up, so the job ends with the last split rather than a split after the rest.
-      JavaRDD<ReadPartition> firstReads = splits.isEmpty() ? fileReads
-          : readSplitsInPartitions(jsc, splits, conf).union(fileReads);
+      // One task a split and one a slice of the other files. The splits come first: the longest
+      // tasks start first, and the small files fill the cores as they free up, so the job ends
+      // with the last split rather than a split after the rest.
+      List<TaskInput> inputs = new ArrayList<>(splits.size() + slices);
+      splits.forEach(split -> inputs.add(new SplitInput(split)));
+      if (files > 0) {
+        inputs.addAll(slice(listing, slices));
+      }
+      ReadPartitions read = new ReadPartitions(new FirstReads(conf, splitBytes),
+          new SummarizeSplits(conf), conf, staging.toString(), format);
       // Reads every file once; each task writes its files' rows to a file of the table's staging.
       Summaries summaries;
       try {
-        summaries = summarize(jsc, firstReads, planned, conf);
+        summaries = summarize(jsc, inputs, read, planned, conf);
       } catch (Throwable e) { // SparkException too, a checked one that Scala throws undeclared
         try {
           tables.discard(staging);
@@ -218,7 +220,7 @@ public final class StatsJob {
         throw new WarehouseWriteException(staging.getParent().toString(), e);
       }
       double writeSeconds = Clocks.secondsSince(writeStart);
-      Result result = new Result(runId, totals, firstReads.getNumPartitions(), startupSeconds,
+      Result result = new Result(runId, totals, inputs.size(), startupSeconds,
           jobSeconds, writeSeconds, warehouse, all.duplicates(), summaries.largeFiles(),
           summaries.splits());
       PausePoint.reach("runs-write");
@@ -264,13 +266,19 @@ public final class StatsJob {
     }
   }
 
+  /** What one task of the job reads: a slice of the listing's files, or a split of a large file. */
+  sealed interface TaskInput extends Serializable permits PathSlice, SplitInput {}
+
+  /** One split of a file the driver planned: a task's whole input. */
+  record SplitInput(FileSplits.Split split) implements TaskInput {}
+
   /**
    * The files of one partition, with the statuses the listing gave beside them. A task's payload:
    * its paths travel as one text and where each ends, which Java's serialization writes in one go,
    * where a list of strings costs a record of each, written on the driver and read in the task.
    * The start they share, their folder, is in it once.
    */
-  static final class PathSlice implements Serializable {
+  static final class PathSlice implements TaskInput {
     private static final long serialVersionUID = 1L;
     private final String prefix;
     private final String text;
@@ -467,19 +475,21 @@ public final class StatsJob {
    * large files after them, the planned ones then the others, each in the order they were listed,
    * so the overall figures are the same to the last bit on every run.
    */
-  static Summaries summarize(JavaSparkContext jsc, JavaRDD<ReadPartition> firstReads,
+  static Summaries summarize(JavaSparkContext jsc, List<TaskInput> inputs, ReadPartitions read,
       Planned planned, Broadcast<HadoopConf> conf) {
     RunTotals totals = new RunTotals();
     List<FileSplits> found = new ArrayList<>();
     List<FileSplits.Part> parts = new ArrayList<>();
     List<Path> files = new ArrayList<>();
-    for (ReadPartition read : firstReads.collect()) {
-      FirstPartition partial = read.first();
+    List<ReadPartition> reads = inputs.isEmpty() ? List.of()
+        : PartitionJobs.collect(jsc.parallelize(inputs, inputs.size()), read);
+    for (ReadPartition partition : reads) {
+      FirstPartition partial = partition.first();
       totals.merge(partial.totals());
       found.addAll(partial.large());
       parts.addAll(partial.parts());
-      if (read.file() != null) {
-        files.add(new Path(read.file()));
+      if (partition.file() != null) {
+        files.add(new Path(partition.file()));
       }
     }
     planned.refused().forEach(totals::add);
@@ -509,17 +519,10 @@ public final class StatsJob {
     return new Summaries(files, rows, totals, large.size(), splitCount);
   }
 
-  /** The parts of {@code splits}, one task a split, each as a partition of first reads. */
-  private static JavaRDD<ReadPartition> readSplitsInPartitions(JavaSparkContext jsc,
-      List<FileSplits.Split> splits, Broadcast<HadoopConf> conf) {
-    return jsc.parallelize(splits, splits.size())
-        .mapPartitions(new SplitPartitions(new SummarizeSplits(conf)));
-  }
-
   private static List<FileSplits.Part> readSplits(JavaSparkContext jsc,
       List<FileSplits.Split> splits, Broadcast<HadoopConf> conf) {
-    return jsc.parallelize(splits, splits.size()).mapPartitions(new SummarizeSplits(conf))
-        .collect();
+    return PartitionJobs.collect(jsc.parallelize(splits, splits.size()),
+        new SummarizeSplits(conf));
   }
 
   /**
@@ -710,23 +713,40 @@ public final class StatsJob {
    * or run twice, writes a file of its own: the driver moves in only those of the attempts whose
    * results it took.
    */
-  static final class ReadPartitions implements FlatMapFunction<Iterator<PathSlice>, ReadPartition> {
-    private static final long serialVersionUID = 2L;
+  static final class ReadPartitions implements FlatMapFunction<Iterator<TaskInput>, ReadPartition> {
+    private static final long serialVersionUID = 3L;
     private final FirstReads firstReads;
+    private final SummarizeSplits splits;
     private final Broadcast<HadoopConf> conf;
     private final String staging;
     private final FileStatsFormat format;
 
-    ReadPartitions(FirstReads firstReads, Broadcast<HadoopConf> conf, String staging,
-        FileStatsFormat format) {
+    ReadPartitions(FirstReads firstReads, SummarizeSplits splits, Broadcast<HadoopConf> conf,
+        String staging, FileStatsFormat format) {
       this.firstReads = firstReads;
+      this.splits = splits;
       this.conf = conf;
       this.staging = staging;
       this.format = format;
     }
 
     @Override
-    public Iterator<ReadPartition> call(Iterator<PathSlice> slices) throws IOException {
+    public Iterator<ReadPartition> call(Iterator<TaskInput> inputs) throws IOException {
+      List<PathSlice> slices = new ArrayList<>();
+      List<FileSplits.Split> planned = new ArrayList<>();
+      inputs.forEachRemaining(input -> {
+        if (input instanceof SplitInput split) {
+          planned.add(split.split());
+        } else {
+          slices.add((PathSlice) input);
+        }
+      });
+      List<FileSplits.Part> parts = new ArrayList<>();
+      splits.call(planned.iterator()).forEachRemaining(parts::add);
+      if (slices.isEmpty()) {
+        return List.of(new ReadPartition(new FirstPartition(new RunTotals(), List.of(), parts),
+            null)).iterator();
+      }
       RunTotals totals = new RunTotals();
       List<FileSplits> large = new ArrayList<>();
       TaskContext context = TaskContext.get();
@@ -734,7 +754,7 @@ public final class StatsJob {
           "a" + context.taskAttemptId()));
       ParquetRecords<FileSummary> out = null;
       try {
-        for (Iterator<FirstRead> reads = firstReads.call(slices); reads.hasNext(); ) {
+        for (Iterator<FirstRead> reads = firstReads.call(slices.iterator()); reads.hasNext(); ) {
           FirstRead read = reads.next();
           if (read.splits() != null) {
             large.add(read.splits());
@@ -760,27 +780,8 @@ public final class StatsJob {
         // The table, not the task's staging file, is what a person could not write.
         throw new WarehouseWriteException(new Path(staging).getParent().toString(), e);
       }
-      return List.of(new ReadPartition(new FirstPartition(totals, large, List.of()),
+      return List.of(new ReadPartition(new FirstPartition(totals, large, parts),
           out == null ? null : file.toString())).iterator();
-    }
-  }
-
-  /** Runs on an executor: the parts of a partition's splits as one {@link ReadPartition}. */
-  static final class SplitPartitions
-      implements FlatMapFunction<Iterator<FileSplits.Split>, ReadPartition> {
-    private static final long serialVersionUID = 1L;
-    private final SummarizeSplits splits;
-
-    SplitPartitions(SummarizeSplits splits) {
-      this.splits = splits;
-    }
-
-    @Override
-    public Iterator<ReadPartition> call(Iterator<FileSplits.Split> in) {
-      List<FileSplits.Part> parts = new ArrayList<>();
-      splits.call(in).forEachRemaining(parts::add);
-      return List.of(new ReadPartition(new FirstPartition(new RunTotals(), List.of(), parts),
-          null)).iterator();
     }
   }
 }
