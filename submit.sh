@@ -84,10 +84,17 @@ driver_java_options=() jit_conf=()
 if [[ ${NPYSTATS_JIT:-} != default ]]; then
   policy=$ROOT/conf/jvm-options.conf
   [[ -r $policy ]] || { echo "submit.sh: cannot read $policy" >&2; exit 1; }
-  # Lines `JVMS = OPTION`: the options whose JVMS name the command, with {conf} made the folder.
-  mapfile -t driver_java_options < <(awk -v jvm="$1" -v conf="$ROOT/conf" '
+  # Lines `[SYSTEM:] JVMS = OPTION`: the options whose JVMS name the command, on this system if
+  # the line names one, with {conf} made the folder.
+  os=$(uname -s | tr '[:upper:]' '[:lower:]')
+  mapfile -t driver_java_options < <(awk -v jvm="$1" -v conf="$ROOT/conf" -v os="$os" '
     /^[[:space:]]*(#|$)/ { next }
-    { split(substr($0, 1, index($0, "=") - 1), jvms, ",")
+    { names = substr($0, 1, index($0, "=") - 1)
+      if ((colon = index(names, ":")) > 0) {
+        wanted = substr(names, 1, colon - 1); gsub(/[[:space:]]/, "", wanted)
+        if (index(os, tolower(wanted)) != 1) next
+        names = substr(names, colon + 1) }
+      split(names, jvms, ",")
       option = substr($0, index($0, "=") + 1); gsub(/^[[:space:]]+|[[:space:]]+$/, "", option)
       if ((at = index(option, "{conf}")) > 0) option = substr(option, 1, at - 1) conf substr(option, at + 6)
       for (k in jvms) { gsub(/[[:space:]]/, "", jvms[k]); if (jvms[k] == jvm) print option } }' "$policy")

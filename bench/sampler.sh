@@ -12,7 +12,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SAMPLES=${1:-100000}
 JVMS=${2:-5}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-mapfile -t inline < <(awk '/^[^#]*=/ && substr($0, 1, index($0, "=") - 1) ~ /(^|,) *generate-child *(,|$)/ {
+# The lines naming generate-child, but not those for a system alone (`linux: ...`): this measures
+# the inlining, on the JVM's own memory settings.
+mapfile -t inline < <(awk '/^[^#]*=/ && substr($0, 1, index($0, "=") - 1) ~ /(^|,) *generate-child *(,|$)/ &&
+                               substr($0, 1, index($0, "=") - 1) !~ /:/ {
                                sub(/^[^=]*= */, ""); sub(/ *$/, ""); print }' "$ROOT/conf/jvm-options.conf")
 [[ ${#inline[@]} -gt 0 ]] || { echo "sampler.sh: no generate-child options in conf/jvm-options.conf" >&2; exit 1; }
 classes=$(mktemp -d)

@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The JVM options of each kind of npystats JVM, from conf/jvm-options.conf (which says why each
@@ -16,9 +16,15 @@ public final class JvmOptions {
   static final String RESOURCE = "jvm-options.conf";
   static final String DIRECTIVES_FILE = "-XX:CompilerDirectivesFile=";
 
-  private final List<String[]> lines; // {jvms..., option}: the option last
+  /** The system this JVM runs on, as a line's {@code SYSTEM:} names it ({@code linux}). */
+  static final String THIS_SYSTEM = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
 
-  private JvmOptions(List<String[]> lines) {
+  /** One line: its option, for the JVMs it names, on the system it names (null: on any). */
+  private record Line(String system, List<String> jvms, String option) {}
+
+  private final List<Line> lines;
+
+  private JvmOptions(List<Line> lines) {
     this.lines = lines;
   }
 
@@ -45,7 +51,7 @@ public final class JvmOptions {
 
   /** Parses the policy file's text; {@code source} names it in errors. */
   public static JvmOptions parse(String text, String source) {
-    List<String[]> lines = new ArrayList<>();
+    List<Line> lines = new ArrayList<>();
     String[] textLines = text.split("\n", -1);
     for (int number = 1; number <= textLines.length; number++) {
       String trimmed = textLines[number - 1].strip();
@@ -54,29 +60,40 @@ public final class JvmOptions {
       }
       int equals = trimmed.indexOf('=');
       String option = equals < 0 ? "" : trimmed.substring(equals + 1).strip();
-      if (equals <= 0 || option.isEmpty()) {
+      String jvms = equals < 0 ? "" : trimmed.substring(0, equals);
+      int colon = jvms.indexOf(':');
+      String system = colon < 0 ? null : jvms.substring(0, colon).strip();
+      if (equals <= 0 || option.isEmpty() || "".equals(system)) {
         throw new IllegalArgumentException(source + " line " + number
-            + ": expected 'JVMS = OPTION', got '" + trimmed + "'");
+            + ": expected '[SYSTEM:] JVMS = OPTION', got '" + trimmed + "'");
       }
-      List<String> entry = new ArrayList<>();
-      for (String jvm : trimmed.substring(0, equals).split(",")) {
-        entry.add(jvm.strip());
+      List<String> names = new ArrayList<>();
+      for (String jvm : jvms.substring(colon + 1).split(",")) {
+        names.add(jvm.strip());
       }
-      entry.add(option);
-      lines.add(entry.toArray(new String[0]));
+      lines.add(new Line(system, List.copyOf(names), option));
     }
     return new JvmOptions(lines);
   }
 
   /**
    * The options of JVM {@code jvm} (stats-child, generate-child, executor, or a command's
-   * driver), in the file's order, with {conf} left as it is.
+   * driver) on this system, in the file's order, with {conf} left as it is.
    */
   public List<String> forJvm(String jvm) {
+    return forJvm(jvm, THIS_SYSTEM);
+  }
+
+  /**
+   * {@link #forJvm(String)} on {@code system} ({@code os.name} in lower case): a line that names
+   * a system applies where {@code system} starts with that name.
+   */
+  List<String> forJvm(String jvm, String system) {
     List<String> options = new ArrayList<>();
-    for (String[] line : lines) {
-      if (Arrays.asList(line).subList(0, line.length - 1).contains(jvm)) {
-        options.add(line[line.length - 1]);
+    for (Line line : lines) {
+      if (line.jvms().contains(jvm) && (line.system() == null
+          || system.startsWith(line.system().toLowerCase(Locale.ROOT)))) {
+        options.add(line.option());
       }
     }
     return List.copyOf(options);

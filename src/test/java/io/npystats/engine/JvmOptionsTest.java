@@ -28,9 +28,40 @@ class JvmOptionsTest {
   void aLineThatIsNotJvmsEqualsOptionIsRefusedWithItsNumber() {
     assertThatThrownBy(() -> JvmOptions.parse("a = -Xone\n-Xtwo\n", "test.conf"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("test.conf line 2: expected 'JVMS = OPTION', got '-Xtwo'");
+        .hasMessage("test.conf line 2: expected '[SYSTEM:] JVMS = OPTION', got '-Xtwo'");
     assertThatThrownBy(() -> JvmOptions.parse("a =\n", "test.conf"))
-        .hasMessage("test.conf line 1: expected 'JVMS = OPTION', got 'a ='");
+        .hasMessage("test.conf line 1: expected '[SYSTEM:] JVMS = OPTION', got 'a ='");
+    assertThatThrownBy(() -> JvmOptions.parse(": a = -Xone\n", "test.conf"))
+        .hasMessage("test.conf line 1: expected '[SYSTEM:] JVMS = OPTION', got ': a = -Xone'");
+  }
+
+  @Test
+  void aLineThatNamesASystemIsForThatSystemAlone() {
+    JvmOptions policy = JvmOptions.parse(String.join("\n",
+        "a = -Xone",
+        "Linux: a, b = -XX:+UseTransparentHugePages",
+        "a = -Xtwo"), "test.conf");
+
+    assertThat(policy.forJvm("a", "linux")).containsExactly("-Xone",
+        "-XX:+UseTransparentHugePages", "-Xtwo");
+    assertThat(policy.forJvm("b", "linux")).containsExactly("-XX:+UseTransparentHugePages");
+    assertThat(policy.forJvm("a", "mac os x")).containsExactly("-Xone", "-Xtwo");
+    assertThat(policy.forJvm("b", "windows 11")).isEmpty();
+  }
+
+  @Test
+  void hugePagesAreAskedForOnLinuxAloneAndNotOfTheExecutors() {
+    JvmOptions bundled = JvmOptions.bundled();
+    for (String jvm : List.of("stats", "sql", "runs", "generate", "compare", "demo",
+        "stats-child", "generate-child")) {
+      assertThat(bundled.forJvm(jvm, "linux")).as(jvm)
+          .containsOnlyOnce("-XX:+UseTransparentHugePages");
+      assertThat(bundled.forJvm(jvm, "mac os x")).as(jvm)
+          .doesNotContain("-XX:+UseTransparentHugePages");
+    }
+    // spark-defaults.conf gives executors their options whatever the system.
+    assertThat(bundled.forJvm("executor", "linux"))
+        .doesNotContain("-XX:+UseTransparentHugePages");
   }
 
   @Test
