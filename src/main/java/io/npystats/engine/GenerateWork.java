@@ -159,7 +159,7 @@ public final class GenerateWork implements Work<GeneratedFile> {
     parentOptions.stream().filter(o -> o.startsWith(JvmOptions.DIRECTIVES_FILE)).reduce((a, b) -> b)
         .ifPresent(directives -> JvmOptions.bundled().forJvm("generate").forEach(option ->
             options.add(option.startsWith(JvmOptions.DIRECTIVES_FILE) ? directives : option)));
-    // Those both lists have (huge pages) once.
+    // An option both lists give (huge pages) goes in once.
     JvmOptions.bundled().forJvm("generate-child").stream().filter(o -> !options.contains(o))
         .forEach(options::add);
     return options;

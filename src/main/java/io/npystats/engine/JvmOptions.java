@@ -19,7 +19,10 @@ public final class JvmOptions {
   /** The system this JVM runs on, as a line's {@code SYSTEM:} names it ({@code linux}). */
   static final String THIS_SYSTEM = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
 
-  /** One line: its option, for the JVMs it names, on the system it names (null: on any). */
+  /**
+   * One line: its option, for the JVMs it names, on the system it names in lower case (null: on
+   * any).
+   */
   private record Line(String system, List<String> jvms, String option) {}
 
   private final List<Line> lines;
@@ -62,7 +65,7 @@ public final class JvmOptions {
       String option = equals < 0 ? "" : trimmed.substring(equals + 1).strip();
       String jvms = equals < 0 ? "" : trimmed.substring(0, equals);
       int colon = jvms.indexOf(':');
-      String system = colon < 0 ? null : jvms.substring(0, colon).strip();
+      String system = colon < 0 ? null : jvms.substring(0, colon).strip().toLowerCase(Locale.ROOT);
       if (equals <= 0 || option.isEmpty() || "".equals(system)) {
         throw new IllegalArgumentException(source + " line " + number
             + ": expected '[SYSTEM:] JVMS = OPTION', got '" + trimmed + "'");
@@ -91,8 +94,8 @@ public final class JvmOptions {
   List<String> forJvm(String jvm, String system) {
     List<String> options = new ArrayList<>();
     for (Line line : lines) {
-      if (line.jvms().contains(jvm) && (line.system() == null
-          || system.startsWith(line.system().toLowerCase(Locale.ROOT)))) {
+      if (line.jvms().contains(jvm)
+          && (line.system() == null || system.startsWith(line.system()))) {
         options.add(line.option());
       }
     }
