@@ -657,6 +657,39 @@ public final class StatsJob {
     }
   }
 
+  /**
+   * One of each kind of object a stats job sends between its driver and its tasks, made from a
+   * real file read as a large one in two splits: a split and a slice of paths (the tasks' inputs),
+   * the tasks' function, and a partition's result holding the file's splits and their parts.
+   * {@link TaskWarmUp} sends them through Java's serialization before the job.
+   *
+   * @param status the file's, whose data is more than half its length (a file of a hundred
+   *     float64 values is enough)
+   * @return null where the file could not be planned in splits or a split not read
+   */
+  static List<Object> sampleMessages(SummarizeFile task, String path, FileStatus status,
+      FileStatsFormat format) {
+    long splitBytes = Math.max(1, status.getLen() / 2);
+    FileSplits splits = task.plan(path, status, splitBytes).splits();
+    if (splits == null) {
+      return null;
+    }
+    List<FileSplits.Part> parts = new ArrayList<>();
+    for (FileSplits.Split split : splits.splits()) {
+      parts.add(task.apply(split));
+    }
+    FileSummary merged = splits.merge(parts);
+    if (!merged.isOk()) {
+      return null;
+    }
+    RunTotals totals = new RunTotals().add(merged);
+    return List.of(new SplitInput(splits.splits().get(0)),
+        new PathSlice(List.of(path), new FileStatus[] {status}),
+        new ReadPartitions(new FirstReads(null, splitBytes), new SummarizeSplits(null), null,
+            path, format),
+        new ReadPartition(new FirstPartition(totals, List.of(splits), parts), path));
+  }
+
   /** {@code f} of each element, each computed only when the caller asks for it. */
   private static <T, R> Iterator<R> lazily(Iterator<T> in, java.util.function.Function<T, R> f) {
     return new Iterator<>() {

@@ -5,10 +5,16 @@ import io.npystats.npy.NpyWriter;
 import io.npystats.task.FileSummary;
 import io.npystats.task.NoChecksumLocalFileSystem;
 import io.npystats.task.SummarizeFile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
@@ -29,12 +35,15 @@ public final class TaskWarmUp {
   /**
    * Starts, on a thread of its own, what the first tasks of a fresh JVM would otherwise do before
    * their first file at full speed: loading and compiling the per-file kernel, the {@code .npy}
-   * reader and Parquet's writer. The command calls it before it starts Spark, whose start-up keeps
+   * reader and Parquet's writer, and the serialization of what the job sends to its tasks and
+   * back. The command calls it before it starts Spark, whose start-up keeps
    * one core busy for a second or two and leaves the other mostly idle; there the warm-up costs
    * little, and on two cores it took some 0.1 s off the first job
    * (docs/performance.md#the-first-job). It writes a file of 100,000 samples, one of 1,000 and a
    * Parquet file to a temporary folder, summarises the first 60 times and the second 2,000 times,
-   * writes the rows to the Parquet file, and removes all three; a failure only ends it. A JVM with
+   * writes the rows to the Parquet file, reads the first once more in two splits, sends the job's
+   * kinds of message through Java's serialization ({@link #sentAndReceived}), and removes all
+   * three; a failure only ends it. A JVM with
    * one core skips it, and so does {@code --conf spark.hadoop.npystats.stats.warm-up=false}, read
    * before Spark starts, from the system property {@code spark-submit} sets for it.
    *
@@ -84,13 +93,41 @@ public final class TaskWarmUp {
           rows.write(row);
         }
       }
-      return true;
+      // The job's messages, made from the large file read in two splits.
+      org.apache.hadoop.fs.Path largePath = new org.apache.hadoop.fs.Path(large.toUri());
+      List<Object> messages = StatsJob.sampleMessages(task, large.toString(),
+          largePath.getFileSystem(conf).getFileStatus(largePath), format);
+      return messages != null && sentAndReceived(messages).size() == messages.size();
     } catch (IOException | RuntimeException e) {
       return false; // only a warm-up: the job does the same work, and meets any failure itself
     } finally {
       if (dir != null) {
         deleteQuietly(dir);
       }
+    }
+  }
+
+  /**
+   * The objects, written with Java's serialization and read back, as Spark's serializer of tasks
+   * and their results does. The first time Java meets a class it builds the class's description,
+   * and for a record its constructor's method handles, code it generates and loads: 50 to 75 ms
+   * for the kinds a stats job sends, done once a JVM. Done here, it no longer falls between the
+   * job's submission and its tasks' start, or between their end and the driver's having their
+   * results: one large file in two splits took 0.15 to 0.16 s where it took 0.16 to 0.18 s
+   * (docs/performance.md, "The fixed cost of a job").
+   */
+  static List<Object> sentAndReceived(List<Object> messages) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(new ArrayList<>(messages));
+    }
+    try (ObjectInputStream in = new ObjectInputStream(
+        new ByteArrayInputStream(bytes.toByteArray()))) {
+      @SuppressWarnings("unchecked")
+      List<Object> received = (List<Object>) in.readObject();
+      return received;
+    } catch (ClassNotFoundException e) {
+      throw new IOException(e);
     }
   }
 

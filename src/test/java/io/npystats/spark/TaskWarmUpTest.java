@@ -2,9 +2,13 @@ package io.npystats.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.npystats.npy.NpyWriter;
+import io.npystats.task.SummarizeFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +19,40 @@ class TaskWarmUpTest {
     try (var left = Files.list(temporary)) {
       assertThat(left).isEmpty();
     }
+  }
+
+  @Test
+  void theJobsMessagesComeBackAsTheyWereSent(@TempDir Path temporary) throws IOException {
+    Path npy = temporary.resolve("a.npy");
+    // 100 values, whose data is more than half the file: two splits.
+    double[] values = new double[100];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i;
+    }
+    values[0] = 1e15;
+    values[1] = -1e15;
+    try (var out = Files.newOutputStream(npy)) {
+      NpyWriter writer = new NpyWriter(out, values.length, 64);
+      writer.write(values, values.length);
+      writer.finish();
+    }
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(npy.toUri());
+    Configuration conf = new Configuration(false);
+    StatsJob.FileStatsFormat format = StatsJob.FileStatsFormat.of("test", null);
+    List<Object> sent = StatsJob.sampleMessages(new SummarizeFile(conf), npy.toString(),
+        path.getFileSystem(conf).getFileStatus(path), format);
+
+    assertThat(sent).hasSize(4);
+    List<Object> received = TaskWarmUp.sentAndReceived(sent);
+    assertThat(received.get(0)).isEqualTo(sent.get(0)).isInstanceOf(StatsJob.SplitInput.class);
+    assertThat(((StatsJob.PathSlice) received.get(1)).paths()).containsExactly(npy.toString());
+    StatsJob.ReadPartition partition = (StatsJob.ReadPartition) received.get(3);
+    assertThat(partition.first().large()).hasSize(1);
+    assertThat(partition.first().large().get(0).count()).isEqualTo(2);
+    assertThat(partition.first().parts()).usingRecursiveComparison().isEqualTo(((StatsJob.ReadPartition) sent.get(3)).first()
+        .parts());
+    // The row of the file merged from its two splits: its exact mean, 4,949 / 100.
+    assertThat(partition.first().totals().stats().mean()).isEqualTo(4949.0 / 100);
   }
 
   @Test
