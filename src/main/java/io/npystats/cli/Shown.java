@@ -41,6 +41,15 @@ final class Shown {
     return mantissa + scientific.substring(e);
   }
 
+  /**
+   * A duration in seconds: to the millisecond under a second, where 10 ms is a large share of a
+   * job (one large file in two splits takes some 0.14 s) and a ratio of two such times would
+   * otherwise carry the rounding; to the hundredth above.
+   */
+  static String seconds(double seconds) {
+    return String.format(Locale.ROOT, Math.abs(seconds) < 0.9995 ? "%.3f" : "%.2f", seconds);
+  }
+
   /** A path as a person would type it: a local one without {@code file:}. */
   static String path(String path) {
     if (path.startsWith("file:///")) {

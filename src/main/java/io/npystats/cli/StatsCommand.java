@@ -123,9 +123,9 @@ final class StatsCommand implements Callable<Integer>, Checked {
         r.duplicatesDropped() == 0 ? "" : String.format("; %,d duplicate path%s dropped",
             r.duplicatesDropped(), r.duplicatesDropped() == 1 ? "" : "s"),
         secondsSinceJvmStart());
-    w.printf("       job %.2f s: %,.0f files/s, %,.0f MB/s over %d partitions (read, statistics and"
+    w.printf("       job %s s: %,.0f files/s, %,.0f MB/s over %d partitions (read, statistics and"
         + " rows written; Spark start-up %.1f s%s and the tables' commit %.1f s apart)%n",
-        r.jobSeconds(), r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(),
+        Shown.seconds(r.jobSeconds()), r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(),
         r.startupSeconds(), Double.isNaN(listedAhead) ? ""
             : String.format(", the input listed within it in %.2f s,", listedAhead),
         r.writeSeconds());

@@ -21,6 +21,16 @@ class ShownTest {
   }
 
   @Test
+  void secondsToTheMillisecondUnderOneAndToTheHundredthAbove() {
+    assertThat(Shown.seconds(0.1423)).isEqualTo("0.142");
+    assertThat(Shown.seconds(0.0004)).isEqualTo("0.000");
+    assertThat(Shown.seconds(0.9994)).isEqualTo("0.999");
+    assertThat(Shown.seconds(0.9996)).isEqualTo("1.00");
+    assertThat(Shown.seconds(1.583)).isEqualTo("1.58");
+    assertThat(Shown.seconds(12.0)).isEqualTo("12.00");
+  }
+
+  @Test
   void localPathsLoseTheirSchemeAndOthersKeepIt() {
     assertThat(Shown.path("file:/data/warehouse/runs")).isEqualTo("/data/warehouse/runs");
     assertThat(Shown.path("file:///data/files")).isEqualTo("/data/files");
