@@ -665,12 +665,14 @@ public final class StatsJob {
    *
    * @param status the file's, whose data is more than half its length (a file of a hundred
    *     float64 values is enough)
-   * @return null where the file could not be planned in splits or a split not read
+   * @return null where the file is not read in splits (its data fits in one, or its header is
+   *     refused) or a split could not be read
    */
   static List<Object> sampleMessages(SummarizeFile task, String path, FileStatus status,
       FileStatsFormat format) {
     long splitBytes = Math.max(1, status.getLen() / 2);
-    FileSplits splits = task.plan(path, status, splitBytes).splits();
+    FirstRead planned = task.plan(path, status, splitBytes);
+    FileSplits splits = planned == null ? null : planned.splits();
     if (splits == null) {
       return null;
     }

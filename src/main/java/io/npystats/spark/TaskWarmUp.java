@@ -36,16 +36,15 @@ public final class TaskWarmUp {
    * Starts, on a thread of its own, what the first tasks of a fresh JVM would otherwise do before
    * their first file at full speed: loading and compiling the per-file kernel, the {@code .npy}
    * reader and Parquet's writer, and the serialization of what the job sends to its tasks and
-   * back. The command calls it before it starts Spark, whose start-up keeps
-   * one core busy for a second or two and leaves the other mostly idle; there the warm-up costs
-   * little, and on two cores it took some 0.1 s off the first job
-   * (docs/performance.md#the-first-job). It writes a file of 100,000 samples, one of 1,000 and a
-   * Parquet file to a temporary folder, summarises the first 60 times and the second 2,000 times,
-   * writes the rows to the Parquet file, reads the first once more in two splits, sends the job's
-   * kinds of message through Java's serialization ({@link #sentAndReceived}), and removes all
-   * three; a failure only ends it. A JVM with
-   * one core skips it, and so does {@code --conf spark.hadoop.npystats.stats.warm-up=false}, read
-   * before Spark starts, from the system property {@code spark-submit} sets for it.
+   * back. The command calls it before it starts Spark, whose start-up keeps one core busy for a
+   * second or two and leaves the other mostly idle; there the warm-up costs little, and on two
+   * cores it took some 0.1 s off the first job (docs/performance.md#the-first-job). It writes a
+   * file of 100,000 samples, one of 1,000 and a Parquet file to a temporary folder, summarises the
+   * first 60 times and the second 2,000 times, writes the rows to the Parquet file, reads the
+   * first once more in two splits, sends the job's kinds of message through Java's serialization
+   * ({@link #sentAndReceived}), and removes all three; a failure only ends it. A JVM with one core
+   * skips it, and so does {@code --conf spark.hadoop.npystats.stats.warm-up=false}, read before
+   * Spark starts, from the system property {@code spark-submit} sets for it.
    *
    * @return the warm-up's thread, or null where it is skipped
    */

@@ -56,6 +56,21 @@ class TaskWarmUpTest {
   }
 
   @Test
+  void aFileWhoseDataFitsInOneSplitGivesNoMessages(@TempDir Path temporary) throws IOException {
+    Path npy = temporary.resolve("small.npy");
+    try (var out = Files.newOutputStream(npy)) {
+      NpyWriter writer = new NpyWriter(out, 2, 64);
+      writer.write(new double[] {1, 2}, 2);
+      writer.finish();
+    }
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(npy.toUri());
+    Configuration conf = new Configuration(false);
+    assertThat(StatsJob.sampleMessages(new SummarizeFile(conf), npy.toString(),
+        path.getFileSystem(conf).getFileStatus(path), StatsJob.FileStatsFormat.of("test", null)))
+        .isNull();
+  }
+
+  @Test
   void aFolderItCannotWriteEndsItQuietly(@TempDir Path temporary) throws IOException {
     Path notAFolder = Files.writeString(temporary.resolve("file"), "x");
     assertThat(TaskWarmUp.warmUp(notAFolder)).isFalse();
