@@ -23,7 +23,6 @@ class TaskWarmUpTest {
 
   @Test
   void theJobsMessagesComeBackAsTheyWereSent(@TempDir Path temporary) throws IOException {
-    Path npy = temporary.resolve("a.npy");
     // 100 values, whose data is more than half the file: two splits.
     double[] values = new double[100];
     for (int i = 0; i < values.length; i++) {
@@ -31,16 +30,8 @@ class TaskWarmUpTest {
     }
     values[0] = 1e15;
     values[1] = -1e15;
-    try (var out = Files.newOutputStream(npy)) {
-      NpyWriter writer = new NpyWriter(out, values.length, 64);
-      writer.write(values, values.length);
-      writer.finish();
-    }
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(npy.toUri());
-    Configuration conf = new Configuration(false);
-    StatsJob.FileStatsFormat format = StatsJob.FileStatsFormat.of("test", null);
-    List<Object> sent = StatsJob.sampleMessages(new SummarizeFile(conf), npy.toString(),
-        path.getFileSystem(conf).getFileStatus(path), format);
+    Path npy = write(temporary.resolve("a.npy"), values);
+    List<Object> sent = messagesOf(npy);
 
     assertThat(sent).hasSize(4);
     List<Object> received = TaskWarmUp.sentAndReceived(sent);
@@ -49,25 +40,31 @@ class TaskWarmUpTest {
     StatsJob.ReadPartition partition = (StatsJob.ReadPartition) received.get(3);
     assertThat(partition.first().large()).hasSize(1);
     assertThat(partition.first().large().get(0).count()).isEqualTo(2);
-    assertThat(partition.first().parts()).usingRecursiveComparison().isEqualTo(((StatsJob.ReadPartition) sent.get(3)).first()
-        .parts());
+    assertThat(partition.first().parts()).usingRecursiveComparison()
+        .isEqualTo(((StatsJob.ReadPartition) sent.get(3)).first().parts());
     // The row of the file merged from its two splits: its exact mean, 4,949 / 100.
     assertThat(partition.first().totals().stats().mean()).isEqualTo(4949.0 / 100);
   }
 
   @Test
   void aFileWhoseDataFitsInOneSplitGivesNoMessages(@TempDir Path temporary) throws IOException {
-    Path npy = temporary.resolve("small.npy");
+    assertThat(messagesOf(write(temporary.resolve("small.npy"), new double[] {1, 2}))).isNull();
+  }
+
+  private static Path write(Path npy, double[] values) throws IOException {
     try (var out = Files.newOutputStream(npy)) {
-      NpyWriter writer = new NpyWriter(out, 2, 64);
-      writer.write(new double[] {1, 2}, 2);
+      NpyWriter writer = new NpyWriter(out, values.length, 64);
+      writer.write(values, values.length);
       writer.finish();
     }
+    return npy;
+  }
+
+  private static List<Object> messagesOf(Path npy) throws IOException {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(npy.toUri());
     Configuration conf = new Configuration(false);
-    assertThat(StatsJob.sampleMessages(new SummarizeFile(conf), npy.toString(),
-        path.getFileSystem(conf).getFileStatus(path), StatsJob.FileStatsFormat.of("test", null)))
-        .isNull();
+    return StatsJob.sampleMessages(new SummarizeFile(conf), npy.toString(),
+        path.getFileSystem(conf).getFileStatus(path), StatsJob.FileStatsFormat.of("test", null));
   }
 
   @Test
