@@ -112,9 +112,9 @@ public final class TaskWarmUp {
    * and for a record its constructor's method handles, code it generates and loads: 50 to 75 ms
    * for the kinds a stats job sends, done once a JVM. Done here, it no longer falls between the
    * job's submission and its tasks' start, or between their end and the driver's having their
-   * results: one large file's two splits took a median 0.14 s where they took 0.155 s, and
-   * 10,000 files 0.905 s where they took 1.01 s (docs/performance.md, "The fixed cost of a
-   * job").
+   * results: one large file's two splits took a median 0.168 s where they took 0.20 s, 0.59 of
+   * one task's time where they took 0.66; folders of many files did not move beyond the noise
+   * (docs/performance.md, "The fixed cost of a job").
    */
   static List<Object> sentAndReceived(List<Object> messages) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
