@@ -113,11 +113,11 @@ public final class SparkSessions {
    * work: executors registered (on a cluster they join after the session starts) and the
    * scheduler's first-job class loading done. The tasks go the way the commands' go (a function of
    * each partition, its results collected: {@link PartitionJobs}), so that what their closures
-   * need is deserialized once here: the first tasks of a stats job of one large file took 12 to 18
-   * ms to deserialize after a plain count, 5 to 12 ms after this. Then resolves the local file system:
-   * the first path resolved in a JVM makes Hadoop find every file system it has and read its XML
-   * configuration again, a one-off cost of the process like Spark's own (docs/performance.md).
-   * Counted as start-up, never as work.
+   * need is deserialized once here: the first tasks of a stats job of one large file took 12 to
+   * 18 ms to deserialize after a plain count, 5 to 12 ms after this. Then resolves the local file
+   * system: the first path resolved in a JVM makes Hadoop find every file system it has and read
+   * its XML configuration again, a one-off cost of the process like Spark's own
+   * (docs/performance.md). Counted as start-up, never as work.
    */
   public static void warmUp(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
