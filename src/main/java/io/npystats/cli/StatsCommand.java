@@ -86,18 +86,24 @@ final class StatsCommand implements Callable<Integer>, Checked {
     ListingAhead listing = ListingAhead.start(input, SparkSessions::hadoopConfiguration, warmUp);
     try (SparkSessions.Handle session = SparkSessions.open("npystats stats")) {
       SparkSession spark = session.spark();
-      SparkSessions.warmUp(spark);
-      double startup = secondsSinceJvmStart();
-      // Input paths are qualified by the listing; the warehouse must be too.
-      tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());
       if (splitBytes == null) {
         String setting = spark.sparkContext().hadoopConfiguration().get(StatsJob.SPLIT_SIZE);
         splitBytes = setting == null ? 0
             : Checks.bytes(spec, "spark.hadoop." + StatsJob.SPLIT_SIZE, setting, MIN_SPLIT_BYTES);
       }
-      StatsJob.Result r = StatsJob.run(spark, listing, tables, id != null ? id : RunIds.next("stats"),
-          partitions != null ? partitions : 0, splitBytes, startup);
-      print(w, r, listing.seconds());
+      StatsJob.Result r;
+      double prepared;
+      // The job is prepared while the warm-up's tasks leave the cores idle.
+      try (StatsJob.Preparing preparing = StatsJob.prepareInBackground(spark, listing,
+          partitions != null ? partitions : 0, splitBytes)) {
+        SparkSessions.warmUp(spark);
+        double startup = secondsSinceJvmStart();
+        // Input paths are qualified by the listing; the warehouse must be too.
+        tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());
+        r = StatsJob.run(spark, preparing, tables, id != null ? id : RunIds.next("stats"), startup);
+        prepared = preparing.get().seconds();
+      }
+      print(w, r, listing.seconds(), prepared);
       if (r.totals().failed() > 0) {
         printFailures(spec.commandLine().getErr(), r);
         return Main.FAILED;
@@ -111,11 +117,14 @@ final class StatsCommand implements Callable<Integer>, Checked {
   }
 
   static void print(PrintWriter w, StatsJob.Result r) {
-    print(w, r, Double.NaN);
+    print(w, r, Double.NaN, Double.NaN);
   }
 
-  /** @param listedAhead how long listing the input took during the start-up, or NaN */
-  static void print(PrintWriter w, StatsJob.Result r, double listedAhead) {
+  /**
+   * @param listedAhead how long listing the input took during the start-up, or NaN
+   * @param prepared how long the job's preparation took beside the warm-up, or NaN
+   */
+  static void print(PrintWriter w, StatsJob.Result r, double listedAhead, double prepared) {
     StreamingStats s = r.totals().stats();
     w.printf("stats: %,d files (%,d ok, %,d failed), %,d samples, %.1f MB%s; %.1f s since the command"
         + " started%n", r.totals().files(), r.totals().ok(), r.totals().failed(), s.count(),
@@ -126,8 +135,11 @@ final class StatsCommand implements Callable<Integer>, Checked {
     w.printf("       job %s s: %,.0f files/s, %,.0f MB/s over %d partitions (read, statistics and"
         + " rows written; Spark start-up %.1f s%s and the tables' commit %.1f s apart)%n",
         Shown.seconds(r.jobSeconds()), r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(),
-        r.startupSeconds(), Double.isNaN(listedAhead) ? ""
-            : String.format(", the input listed within it in %.2f s,", listedAhead),
+        r.startupSeconds(), (Double.isNaN(listedAhead) ? ""
+            : String.format(", the input listed within it in %.2f s", listedAhead))
+            + (Double.isNaN(prepared) ? ""
+            : String.format(", the job prepared beside its warm-up in %s s", Shown.seconds(prepared)))
+            + (Double.isNaN(listedAhead) && Double.isNaN(prepared) ? "" : ","),
         r.writeSeconds());
     if (r.largeFiles() > 0) {
       w.printf("       %,d file%s larger than a split read in %,d splits, a task each%n",

@@ -3,6 +3,7 @@ package io.npystats.spark;
 import io.npystats.stats.StreamingStats;
 import io.npystats.task.Clocks;
 import io.npystats.task.DirectIo;
+import io.npystats.task.Failures;
 import io.npystats.task.FileSplits;
 import io.npystats.task.FileSummary;
 import io.npystats.task.HadoopConf;
@@ -25,6 +26,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -77,7 +80,8 @@ public final class StatsJob {
    * @param jobSeconds listing the input, reading every file, merging the statistics and writing
    *     each file's row, which the tasks do as they go: the work a numpy loop or a C reader does,
    *     and its rows kept, so the figure to compare with them. A local folder listed during the
-   *     session's start-up ({@link ListingAhead}) counts only for the wait, if any, that is left
+   *     session's start-up ({@link ListingAhead}), or a job prepared during its warm-up
+   *     ({@link #prepareInBackground}), counts only for the wait, if any, that is left
    * @param writeSeconds committing the {@code file_stats} rows afterwards: the rows the driver
    *     made written, and the tasks' files moved into the run's partition
    * @param duplicatesDropped how many paths the input named again, and that got no second row
@@ -142,28 +146,150 @@ public final class StatsJob {
       int partitions, long splitBytes, double startupSeconds) throws IOException {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
+    try (Prepared prepared = prepare(spark, input, partitions, splitBytes)) {
+      return run(spark, prepared, warehouse, runId, startupSeconds, startedAt, start);
+    }
+  }
+
+  /**
+   * The job of a {@link #prepareInBackground} made while the session warmed up: its time counts
+   * from here, with whatever wait for the preparation is left, and without the rest of it.
+   */
+  public static Result run(SparkSession spark, Preparing preparing, String warehouse,
+      String runId, double startupSeconds) throws IOException {
+    long startedAt = System.currentTimeMillis();
+    long start = System.nanoTime();
+    return run(spark, preparing.get(), warehouse, runId, startupSeconds, startedAt, start);
+  }
+
+  /**
+   * What a stats job settles on the driver before its tasks: the input listed, its files larger
+   * than a split planned, the partitions counted, and the tasks' settings broadcast. Closing it
+   * removes the broadcast.
+   */
+  public static final class Prepared implements AutoCloseable {
+    final ListingAhead input;
+    final InputPaths.Listing all;
+    final Planned planned;
+    /** The split size in use: the one given, or the default for the data set. */
+    final long splitBytes;
+    final int slices;
+    final Broadcast<HadoopConf> conf;
+    final FileStatsFormat format;
+    private final double seconds;
+
+    Prepared(ListingAhead input, InputPaths.Listing all, Planned planned, long splitBytes,
+        int slices, Broadcast<HadoopConf> conf, FileStatsFormat format, double seconds) {
+      this.input = input;
+      this.all = all;
+      this.planned = planned;
+      this.splitBytes = splitBytes;
+      this.slices = slices;
+      this.conf = conf;
+      this.format = format;
+      this.seconds = seconds;
+    }
+
+    /** How long the preparation took, a wait for the listing included. */
+    public double seconds() {
+      return seconds;
+    }
+
+    @Override
+    public void close() {
+      conf.destroy();
+    }
+  }
+
+  /**
+   * The driver's work before a stats job's tasks ({@link Prepared}), some milliseconds of it: the
+   * tasks' settings copied, written out and broadcast, a large file's header read, the listing
+   * waited for.
+   */
+  public static Prepared prepare(SparkSession spark, ListingAhead input, int partitions,
+      long splitBytes) throws IOException {
+    long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     PausePoint.reach("listing");
     InputPaths.Listing all = input.listing(hadoop);
-    List<String> paths = all.files();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long dataBytes = estimatedBytes(all, hadoop);
     if (splitBytes <= 0) {
       splitBytes = defaultSplitBytes(dataBytes, jsc.defaultParallelism());
     }
     Planned planned = plan(all, splitBytes, hadoop);
-    InputPaths.Listing listing = planned.rest();
-    int files = listing.files().size();
+    int files = planned.rest().files().size();
     int slices = partitions > 0 ? partitions : defaultPartitions(files, jsc.defaultParallelism());
     slices = Math.max(files == 0 ? 0 : 1, Math.min(slices, files));
-    Configuration tasks = hadoop;
+    // The tasks' own copy, which in local mode they use as it is (HadoopConf#of).
+    Configuration tasks = new Configuration(hadoop);
     if (hadoop.get(ReadAhead.DIRECT_IO) == null) {
-      tasks = new Configuration(hadoop);
       tasks.setBoolean(ReadAhead.DIRECT_IO,
           DirectIo.byDefault(spark.sparkContext().isLocal(), dataBytes));
     }
-    Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(tasks));
-    FileStatsFormat format = FileStatsFormat.of(spark);
+    Broadcast<HadoopConf> conf = jsc.broadcast(HadoopConf.of(tasks));
+    return new Prepared(input, all, planned, splitBytes, slices, conf, FileStatsFormat.of(spark),
+        Clocks.secondsSince(start));
+  }
+
+  /**
+   * {@link #prepare} on a thread of its own, started now: a command starts it before its
+   * session's warm-up job ({@link SparkSessions#warmUp}), whose tasks leave the cores all but
+   * idle while the driver waits for them, and the job then starts with its preparation done.
+   */
+  public static Preparing prepareInBackground(SparkSession spark, ListingAhead input,
+      int partitions, long splitBytes) {
+    FutureTask<Prepared> task =
+        new FutureTask<>(() -> prepare(spark, input, partitions, splitBytes));
+    Thread thread = new Thread(task, "npystats-prepare");
+    thread.setDaemon(true);
+    thread.start();
+    return new Preparing(task);
+  }
+
+  /** A {@link #prepare} under way; closing it waits for it, and closes what it made. */
+  public static final class Preparing implements AutoCloseable {
+    private final FutureTask<Prepared> task;
+
+    private Preparing(FutureTask<Prepared> task) {
+      this.task = task;
+    }
+
+    /** Waits for the preparation; throws what it threw. */
+    public Prepared get() throws IOException {
+      try {
+        return task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while preparing the job", e);
+      } catch (ExecutionException e) {
+        throw Failures.rethrown(e.getCause());
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        get().close();
+      } catch (IOException | RuntimeException e) {
+        // it made nothing to close; the job, if it ran, has thrown it already
+      }
+    }
+  }
+
+  private static Result run(SparkSession spark, Prepared prepared, String warehouse,
+      String runId, double startupSeconds, long startedAt, long start) throws IOException {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ListingAhead input = prepared.input;
+    List<String> paths = prepared.all.files();
+    Planned planned = prepared.planned;
+    InputPaths.Listing listing = planned.rest();
+    int files = listing.files().size();
+    int slices = prepared.slices;
+    long splitBytes = prepared.splitBytes;
+    Broadcast<HadoopConf> conf = prepared.conf;
+    FileStatsFormat format = prepared.format;
 
     List<FileSplits.Split> splits = new ArrayList<>();
     planned.large().forEach(f -> splits.addAll(f.splits()));
@@ -221,14 +347,12 @@ public final class StatsJob {
       }
       double writeSeconds = Clocks.secondsSince(writeStart);
       Result result = new Result(runId, totals, inputs.size(), startupSeconds,
-          jobSeconds, writeSeconds, warehouse, all.duplicates(), summaries.largeFiles(),
+          jobSeconds, writeSeconds, warehouse, prepared.all.duplicates(), summaries.largeFiles(),
           summaries.splits());
       PausePoint.reach("runs-write");
       writeRunRow(spark, tables, format, result, input.input(), startedAt, hadoop);
       PausePoint.reach("done");
       return result;
-    } finally {
-      conf.destroy();
     }
   }
 

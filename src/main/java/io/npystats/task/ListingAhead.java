@@ -111,7 +111,7 @@ public final class ListingAhead {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while listing " + input, e);
     } catch (ExecutionException e) {
-      throw rethrown(e.getCause());
+      throw Failures.rethrown(e.getCause());
     }
   }
 
@@ -150,19 +150,6 @@ public final class ListingAhead {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // nothing interrupts it; were it, it would list at once
     }
-  }
-
-  private static IOException rethrown(Throwable cause) {
-    if (cause instanceof IOException io) {
-      return io;
-    }
-    if (cause instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (cause instanceof Error error) {
-      throw error;
-    }
-    return new IOException(cause);
   }
 
   /**

@@ -2,15 +2,18 @@ package io.npystats.spark;
 
 import static io.npystats.testing.Fixtures.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.npystats.npy.NpyReader;
 import io.npystats.stats.StreamingStats;
 import io.npystats.task.InputPaths;
+import io.npystats.task.ListingAhead;
 import io.npystats.task.RunTotals;
 import io.npystats.testing.FileStatsRows;
 import io.npystats.testing.Fixtures;
 import io.npystats.testing.Fixtures.Expected;
 import io.npystats.testing.SharedSpark;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -220,6 +223,41 @@ class StatsJobTest {
         .totals().stats();
     assertThat(again.mean()).isEqualTo(overall.mean());
     assertThat(again.std()).isEqualTo(overall.std());
+  }
+
+  @Test
+  void aJobPreparedInTheBackgroundGivesTheSameFiguresAndRows() throws IOException {
+    String warehouse = tmp.resolve("prepared-warehouse").toString();
+    StatsJob.Result plain = StatsJob.run(spark, generated.toString(), warehouse, "plain", 3, 0);
+    StatsJob.Result prepared;
+    try (StatsJob.Preparing preparing = StatsJob.prepareInBackground(spark,
+        ListingAhead.whenAsked(generated.toString()), 3, 0)) {
+      prepared = StatsJob.run(spark, preparing, warehouse, "prepared", 0);
+      assertThat(preparing.get().seconds()).isPositive();
+    }
+
+    assertThat(prepared.partitions()).isEqualTo(plain.partitions());
+    assertThat(prepared.totals().files()).isEqualTo(12);
+    assertThat(prepared.totals().stats().mean()).isEqualTo(plain.totals().stats().mean());
+    assertThat(prepared.totals().stats().std()).isEqualTo(plain.totals().stats().std());
+    Map<String, Row> before = rowsByName(warehouse, "plain");
+    Map<String, Row> after = rowsByName(warehouse, "prepared");
+    assertThat(after.keySet()).isEqualTo(before.keySet()).hasSize(12);
+    after.forEach((name, row) -> assertThat(row.<Double>getAs("mean")).as(name)
+        .isEqualTo(before.get(name).<Double>getAs("mean")));
+  }
+
+  @Test
+  void aPreparationsFailureIsThrownByTheJobAsItsOwnWouldBe() {
+    String missing = tmp.resolve("no-such-folder").toString();
+    try (StatsJob.Preparing preparing = StatsJob.prepareInBackground(spark,
+        ListingAhead.whenAsked(missing), 0, 0)) {
+      assertThatThrownBy(() -> StatsJob.run(spark, preparing,
+          tmp.resolve("missing-warehouse").toString(), "missing", 0))
+          .isInstanceOf(FileNotFoundException.class)
+          .hasMessage("input " + missing + " does not exist");
+    }
+    assertThat(tmp.resolve("missing-warehouse")).doesNotExist();
   }
 
   @Test
