@@ -137,8 +137,8 @@ final class StatsCommand implements Callable<Integer>, Checked {
         Shown.seconds(r.jobSeconds()), r.filesPerSecond(), r.megabytesPerSecond(), r.partitions(),
         r.startupSeconds(), (Double.isNaN(listedAhead) ? ""
             : String.format(", the input listed within it in %.2f s", listedAhead))
-            + (Double.isNaN(prepared) ? ""
-            : String.format(", the job prepared beside its warm-up in %s s", Shown.seconds(prepared)))
+            + (Double.isNaN(prepared) ? "" : String.format(
+                ", the job prepared beside its warm-up in %s s", Shown.seconds(prepared)))
             + (Double.isNaN(listedAhead) && Double.isNaN(prepared) ? "" : ","),
         r.writeSeconds());
     if (r.largeFiles() > 0) {

@@ -29,22 +29,34 @@ public final class TaskWarmUp {
   /** Reads of the file of 100,000 samples, then of the small one. */
   static final int LARGE_READS = 60;
   static final int SMALL_READS = 2_000;
+  /**
+   * How many times the job's messages go through Java's serialization and back. The first time
+   * builds the classes' descriptions; the rest run Java's own writing and reading code enough
+   * times for the quick compiler to take it, where once left it to the interpreter inside the
+   * job, in the scheduler's serialization of the tasks, in theirs of their results, and in the
+   * driver's reading of them. With fifty, one large file's two splits took 0.127 s where they
+   * took 0.1385 s, 0.59 of one task's time where they took 0.64, for some 90 ms more of the
+   * warm-up on the core Spark's start-up leaves idle (docs/performance.md, "The fixed cost of a
+   * job").
+   */
+  static final int SERIALIZATION_ROUNDS = 50;
 
   private TaskWarmUp() {}
 
   /**
    * Starts, on a thread of its own, what the first tasks of a fresh JVM would otherwise do before
    * their first file at full speed: loading and compiling the per-file kernel, the {@code .npy}
-   * reader and Parquet's writer, and the serialization of what the job sends to its tasks and
-   * back. The command calls it before it starts Spark, whose start-up keeps one core busy for a
-   * second or two and leaves the other mostly idle; there the warm-up costs little, and on two
-   * cores it took some 0.1 s off the first job (docs/performance.md#the-first-job). It writes a
-   * file of 100,000 samples, one of 1,000 and a Parquet file to a temporary folder, summarises the
-   * first 60 times and the second 2,000 times, writes the rows to the Parquet file, reads the
-   * first once more in two splits, sends the job's kinds of message through Java's serialization
-   * ({@link #sentAndReceived}), and removes all three; a failure only ends it. A JVM with one core
-   * skips it, and so does {@code --conf spark.hadoop.npystats.stats.warm-up=false}, read before
-   * Spark starts, from the system property {@code spark-submit} sets for it.
+   * reader and Parquet's writer, and the serialization of what the job sends to its tasks and back.
+   * The command calls it before it starts Spark, whose start-up keeps one core busy for a second or
+   * two and leaves the other mostly idle; there the warm-up costs little, and on two cores it took
+   * some 0.1 s off the first job (docs/performance.md#the-first-job). It writes a file of 100,000
+   * samples, one of 1,000 and a Parquet file to a temporary folder, summarises the first 60 times
+   * and the second 2,000 times, writes the rows to the Parquet file, reads the first once more in
+   * two splits, sends the job's kinds of message through Java's serialization and back, {@link
+   * #SERIALIZATION_ROUNDS} times ({@link #sentAndReceived}), and removes all three; a failure only
+   * ends it. A JVM with one core skips it, and so does {@code --conf
+   * spark.hadoop.npystats.stats.warm-up=false}, read before Spark starts, from the system property
+   * {@code spark-submit} sets for it.
    *
    * @return the warm-up's thread, or null where it is skipped
    */
@@ -96,7 +108,13 @@ public final class TaskWarmUp {
       org.apache.hadoop.fs.Path largePath = new org.apache.hadoop.fs.Path(large.toUri());
       List<Object> messages = StatsJob.sampleMessages(task, large.toString(),
           largePath.getFileSystem(conf).getFileStatus(largePath), format);
-      return messages != null && sentAndReceived(messages).size() == messages.size();
+      if (messages == null) {
+        return false;
+      }
+      for (int round = 1; round < SERIALIZATION_ROUNDS; round++) {
+        sentAndReceived(messages);
+      }
+      return sentAndReceived(messages).size() == messages.size();
     } catch (IOException | RuntimeException e) {
       return false; // only a warm-up: the job does the same work, and meets any failure itself
     } finally {
