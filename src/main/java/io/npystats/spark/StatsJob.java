@@ -221,13 +221,17 @@ public final class StatsJob {
     int files = planned.rest().files().size();
     int slices = partitions > 0 ? partitions : defaultPartitions(files, jsc.defaultParallelism());
     slices = Math.max(files == 0 ? 0 : 1, Math.min(slices, files));
-    // The tasks' own copy, which in local mode they use as it is (HadoopConf#of).
-    Configuration tasks = new Configuration(hadoop);
+    Configuration tasks = hadoop;
     if (hadoop.get(ReadAhead.DIRECT_IO) == null) {
+      tasks = new Configuration(hadoop);
       tasks.setBoolean(ReadAhead.DIRECT_IO,
           DirectIo.byDefault(spark.sparkContext().isLocal(), dataBytes));
     }
-    Broadcast<HadoopConf> conf = jsc.broadcast(HadoopConf.of(tasks));
+    HadoopConf shipped = new HadoopConf(tasks);
+    // Made here, off the job's path: in local mode the tasks get this very instance, and the
+    // first of them made it from the properties, a thousand of them, while the other waited.
+    shipped.get();
+    Broadcast<HadoopConf> conf = jsc.broadcast(shipped);
     return new Prepared(input, all, planned, splitBytes, slices, conf, FileStatsFormat.of(spark),
         Clocks.secondsSince(start));
   }

@@ -37,18 +37,6 @@ public final class HadoopConf implements Serializable {
   }
 
   /**
-   * One that gives {@code conf} itself in this JVM, and its properties elsewhere: for a
-   * configuration made for the purpose and never changed after. In local mode the tasks then use
-   * the driver's instance as it is: read again from its properties, a thousand of them, it cost
-   * the first task of every job 2 to 3 ms, the other waiting for it.
-   */
-  public static HadoopConf of(Configuration conf) {
-    HadoopConf made = new HadoopConf(conf);
-    made.conf = conf;
-    return made;
-  }
-
-  /**
    * The configuration: every property as it was given, Hadoop's defaults not loaded again (they
    * would bring back what was removed). One instance for every caller, made at the first call;
    * in local mode Spark hands every task the driver's instance of a broadcast value.

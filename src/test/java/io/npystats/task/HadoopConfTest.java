@@ -57,22 +57,4 @@ class HadoopConfTest {
     assertThat(first.get("npystats.test.key")).isEqualTo("value");
     assertThat(shipped.get()).isSameAs(first);
   }
-
-  @Test
-  void ofGivesItsOwnInstanceHereAndItsPropertiesElsewhere() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set("npystats.test.key", "value");
-    HadoopConf shipped = HadoopConf.of(conf);
-
-    assertThat(shipped.get()).isSameAs(conf);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(shipped);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      Configuration arrived = ((HadoopConf) in.readObject()).get();
-      assertThat(arrived).isNotSameAs(conf);
-      assertThat(raw(arrived)).isEqualTo(raw(conf));
-    }
-  }
 }
