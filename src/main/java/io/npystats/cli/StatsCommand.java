@@ -101,7 +101,7 @@ final class StatsCommand implements Callable<Integer>, Checked {
         // Input paths are qualified by the listing; the warehouse must be too.
         tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());
         r = StatsJob.run(spark, preparing, tables, id != null ? id : RunIds.next("stats"), startup);
-        prepared = preparing.get().seconds();
+        prepared = preparing.seconds();
       }
       print(w, r, listing.seconds(), prepared);
       if (r.totals().failed() > 0) {

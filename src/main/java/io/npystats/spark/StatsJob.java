@@ -166,35 +166,13 @@ public final class StatsJob {
    * What a stats job settles on the driver before its tasks: the input listed, its files larger
    * than a split planned, the partitions counted, and the tasks' settings broadcast. Closing it
    * removes the broadcast.
+   *
+   * @param splitBytes the split size in use: the one given, or the default for the data set
+   * @param seconds how long the preparation took, a wait for the listing included
    */
-  public static final class Prepared implements AutoCloseable {
-    final ListingAhead input;
-    final InputPaths.Listing all;
-    final Planned planned;
-    /** The split size in use: the one given, or the default for the data set. */
-    final long splitBytes;
-    final int slices;
-    final Broadcast<HadoopConf> conf;
-    final FileStatsFormat format;
-    private final double seconds;
-
-    Prepared(ListingAhead input, InputPaths.Listing all, Planned planned, long splitBytes,
-        int slices, Broadcast<HadoopConf> conf, FileStatsFormat format, double seconds) {
-      this.input = input;
-      this.all = all;
-      this.planned = planned;
-      this.splitBytes = splitBytes;
-      this.slices = slices;
-      this.conf = conf;
-      this.format = format;
-      this.seconds = seconds;
-    }
-
-    /** How long the preparation took, a wait for the listing included. */
-    public double seconds() {
-      return seconds;
-    }
-
+  record Prepared(ListingAhead input, InputPaths.Listing all, Planned planned, long splitBytes,
+      int slices, Broadcast<HadoopConf> conf, FileStatsFormat format, double seconds)
+      implements AutoCloseable {
     @Override
     public void close() {
       conf.destroy();
@@ -206,7 +184,7 @@ public final class StatsJob {
    * tasks' settings copied, written out and broadcast, a large file's header read, the listing
    * waited for.
    */
-  public static Prepared prepare(SparkSession spark, ListingAhead input, int partitions,
+  static Prepared prepare(SparkSession spark, ListingAhead input, int partitions,
       long splitBytes) throws IOException {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -259,8 +237,13 @@ public final class StatsJob {
       this.task = task;
     }
 
+    /** How long the preparation took, waited for; throws what it threw. */
+    public double seconds() throws IOException {
+      return get().seconds();
+    }
+
     /** Waits for the preparation; throws what it threw. */
-    public Prepared get() throws IOException {
+    Prepared get() throws IOException {
       try {
         return task.get();
       } catch (InterruptedException e) {
@@ -285,15 +268,15 @@ public final class StatsJob {
       String runId, double startupSeconds, long startedAt, long start) throws IOException {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ListingAhead input = prepared.input;
-    List<String> paths = prepared.all.files();
-    Planned planned = prepared.planned;
+    ListingAhead input = prepared.input();
+    List<String> paths = prepared.all().files();
+    Planned planned = prepared.planned();
     InputPaths.Listing listing = planned.rest();
     int files = listing.files().size();
-    int slices = prepared.slices;
-    long splitBytes = prepared.splitBytes;
-    Broadcast<HadoopConf> conf = prepared.conf;
-    FileStatsFormat format = prepared.format;
+    int slices = prepared.slices();
+    long splitBytes = prepared.splitBytes();
+    Broadcast<HadoopConf> conf = prepared.conf();
+    FileStatsFormat format = prepared.format();
 
     List<FileSplits.Split> splits = new ArrayList<>();
     planned.large().forEach(f -> splits.addAll(f.splits()));
@@ -351,7 +334,7 @@ public final class StatsJob {
       }
       double writeSeconds = Clocks.secondsSince(writeStart);
       Result result = new Result(runId, totals, inputs.size(), startupSeconds,
-          jobSeconds, writeSeconds, warehouse, prepared.all.duplicates(), summaries.largeFiles(),
+          jobSeconds, writeSeconds, warehouse, prepared.all().duplicates(), summaries.largeFiles(),
           summaries.splits());
       PausePoint.reach("runs-write");
       writeRunRow(spark, tables, format, result, input.input(), startedAt, hadoop);

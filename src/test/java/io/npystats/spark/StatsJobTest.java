@@ -233,7 +233,7 @@ class StatsJobTest {
     try (StatsJob.Preparing preparing = StatsJob.prepareInBackground(spark,
         ListingAhead.whenAsked(generated.toString()), 3, 0)) {
       prepared = StatsJob.run(spark, preparing, warehouse, "prepared", 0);
-      assertThat(preparing.get().seconds()).isPositive();
+      assertThat(preparing.seconds()).isPositive();
     }
 
     assertThat(prepared.partitions()).isEqualTo(plain.partitions());
