@@ -384,21 +384,31 @@ public final class StatsJob {
   record SplitInput(FileSplits.Split split) implements TaskInput {}
 
   /**
-   * The files of one partition, with the statuses the listing gave beside them. A task's payload:
+   * The files of one partition, with the statuses or lengths the listing gave beside them. A task's
+   * payload:
    * its paths travel as one text and where each ends, which Java's serialization writes in one go,
    * where a list of strings costs a record of each, written on the driver and read in the task.
    * The start they share, their folder, is in it once.
    */
   static final class PathSlice implements TaskInput {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private final String prefix;
     private final String text;
     private final int[] ends;
     private final FileStatus[] statuses;
+    private final long[] lengths;
     private transient List<String> paths;
 
     /** @param statuses null where the listing gave none */
     PathSlice(List<String> paths, FileStatus[] statuses) {
+      this(paths, statuses, null);
+    }
+
+    /**
+     * @param statuses null where the listing gave none
+     * @param lengths {@link InputPaths.Listing#lengths} of the paths, or null
+     */
+    PathSlice(List<String> paths, FileStatus[] statuses, long[] lengths) {
       String first = paths.isEmpty() ? "" : paths.get(0);
       int shared = first.length();
       for (String path : paths) {
@@ -417,6 +427,7 @@ public final class StatsJob {
       }
       this.text = text.toString();
       this.statuses = statuses;
+      this.lengths = lengths;
     }
 
     List<String> paths() {
@@ -440,6 +451,11 @@ public final class StatsJob {
     FileStatus[] statuses() {
       return statuses;
     }
+
+    /** The listing's length of the file at {@code index}, or {@link InputPaths#NO_LENGTH}. */
+    long length(int index) {
+      return lengths == null ? InputPaths.NO_LENGTH : lengths[index];
+    }
   }
 
   /**
@@ -448,6 +464,13 @@ public final class StatsJob {
    * Enough to weigh the data set against memory ({@link DirectIo}) for one call more.
    */
   static long estimatedBytes(InputPaths.Listing listing, Configuration hadoop) {
+    if (listing.lengths() != null) {
+      long bytes = 0;
+      for (long length : listing.lengths()) {
+        bytes += Math.max(0, length);
+      }
+      return bytes;
+    }
     FileStatus[] statuses = listing.statuses();
     if (statuses != null) {
       long bytes = 0;
@@ -479,7 +502,8 @@ public final class StatsJob {
       int from = (int) ((long) i * paths.size() / count);
       int to = (int) ((long) (i + 1) * paths.size() / count);
       slices.add(new PathSlice(paths.subList(from, to),
-          listing.statuses() == null ? null : Arrays.copyOfRange(listing.statuses(), from, to)));
+          listing.statuses() == null ? null : Arrays.copyOfRange(listing.statuses(), from, to),
+          listing.lengths() == null ? null : Arrays.copyOfRange(listing.lengths(), from, to)));
     }
     return slices;
   }
@@ -498,28 +522,35 @@ public final class StatsJob {
    * splits' tasks run in the job that reads the other files: a second job after it cost its
    * scheduling, and left the cores idle while the last small files and the large files' headers
    * were read. A few hundred bytes a large file; one file of 1.6 GB then took one job where it
-   * took two. A file without a status in the listing (a local folder's) is planned by its first
-   * read as before, and read in splits in a job after.
+   * took two. A local folder's file is known large by its listed length alike. A file without a
+   * status or a length in the listing (one of a list of paths) is planned by its first read, and
+   * read in splits in a job after.
    */
   static Planned plan(InputPaths.Listing listing, long splitBytes, Configuration hadoop) {
     FileStatus[] statuses = listing.statuses();
+    long[] lengths = listing.lengths();
     List<FileSplits> large = new ArrayList<>();
     List<FileSummary> refused = new ArrayList<>();
-    if (statuses == null) {
+    if (statuses == null && lengths == null) {
       return new Planned(large, refused, listing);
     }
     List<String> files = listing.files();
     List<String> rest = new ArrayList<>(files.size());
     List<FileStatus> restStatuses = new ArrayList<>(files.size());
+    long[] restLengths = lengths == null ? null : new long[files.size()];
     SummarizeFile task = null;
     for (int i = 0; i < files.size(); i++) {
-      FileStatus status = statuses[i];
+      FileStatus status = statuses == null ? null : statuses[i];
+      long length = lengths == null ? InputPaths.NO_LENGTH : lengths[i];
       FirstRead read = null;
-      if (status != null && status.getLen() > splitBytes) {
+      if (Math.max(length, status == null ? -1 : status.getLen()) > splitBytes) {
         task = task == null ? new SummarizeFile(hadoop) : task;
-        read = task.plan(files.get(i), status, splitBytes);
+        read = task.plan(files.get(i), status, length, splitBytes);
       }
       if (read == null) {
+        if (restLengths != null) {
+          restLengths[rest.size()] = length;
+        }
         rest.add(files.get(i));
         restStatuses.add(status);
       } else if (read.splits() != null) {
@@ -532,7 +563,8 @@ public final class StatsJob {
       return new Planned(large, refused, listing);
     }
     return new Planned(large, refused, new InputPaths.Listing(rest,
-        restStatuses.toArray(new FileStatus[0]), listing.duplicates()));
+        statuses == null ? null : restStatuses.toArray(new FileStatus[0]), listing.duplicates(),
+        restLengths == null ? null : Arrays.copyOf(restLengths, rest.size())));
   }
 
   static int defaultPartitions(int files, int parallelism) {
@@ -754,7 +786,7 @@ public final class StatsJob {
           }
           int i = next++;
           FileStatus listed = slice.statuses() == null ? null : slice.statuses()[i];
-          return task.first(slice.paths().get(i), listed, splitBytes,
+          return task.first(slice.paths().get(i), listed, slice.length(i), splitBytes,
               ahead == null ? null : ahead.take(i));
         }
 

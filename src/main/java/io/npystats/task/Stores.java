@@ -180,26 +180,49 @@ public final class Stores {
    * by its local path.
    */
   public static ReadableFile openLocal(java.nio.file.Path local, long offset) throws IOException {
-    BasicFileAttributes attributes;
+    return openLocal(local, offset, InputPaths.NO_LENGTH);
+  }
+
+  /**
+   * {@link #openLocal(java.nio.file.Path, long)} of a file the listing found regular, of
+   * {@code listedLength} bytes: opened at once, without a {@code stat} of its own, as a store's
+   * file is opened with its listed status. Only a file that became a pipe since the listing would
+   * then block the open; a file gone since is refused as before.
+   *
+   * @param listedLength {@link InputPaths.Listing#lengths}' length, or
+   *     {@link InputPaths#NO_LENGTH} to {@code stat} the file first
+   */
+  public static ReadableFile openLocal(java.nio.file.Path local, long offset, long listedLength)
+      throws IOException {
+    long length = listedLength;
+    if (length < 0) {
+      BasicFileAttributes attributes;
+      try {
+        attributes = Files.readAttributes(local, BasicFileAttributes.class);
+      } catch (NoSuchFileException e) {
+        throw new FileNotFoundException(NO_SUCH_FILE);
+      }
+      if (attributes.isDirectory()) {
+        throw new FileNotFoundException(IS_DIRECTORY);
+      }
+      if (!attributes.isRegularFile()) {
+        // A named pipe or a device would block the read, or never end.
+        throw new FileNotFoundException(NOT_REGULAR);
+      }
+      length = attributes.size();
+    }
+    FileChannel channel;
     try {
-      attributes = Files.readAttributes(local, BasicFileAttributes.class);
+      channel = FileChannel.open(local, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new FileNotFoundException(NO_SUCH_FILE);
     }
-    if (attributes.isDirectory()) {
-      throw new FileNotFoundException(IS_DIRECTORY);
-    }
-    if (!attributes.isRegularFile()) {
-      // A named pipe or a device would block the read, or never end.
-      throw new FileNotFoundException(NOT_REGULAR);
-    }
-    FileChannel channel = FileChannel.open(local, StandardOpenOption.READ);
     if (offset > 0) {
       channel.position(offset);
     }
     // The length the status gave, as a store's listed status gives it, not the channel's: its
     // size() is a second fstat, 0.3 us of the 7.9 a small file took (docs/performance.md,
     // "Opening and listing files").
-    return new ReadableFile(channel, attributes.size());
+    return new ReadableFile(channel, length);
   }
 }

@@ -80,13 +80,25 @@ public final class SummarizeFile {
    */
   public FirstRead first(String path, FileStatus listed, long maxSplitBytes,
       Stores.ReadableFile readAhead) {
+    return first(path, listed, InputPaths.NO_LENGTH, maxSplitBytes, readAhead);
+  }
+
+  /**
+   * {@link #first(String, FileStatus, long, Stores.ReadableFile)} of a local file whose length
+   * the listing gave, as it found a regular file: opened without asking for its status again.
+   *
+   * @param listedLength {@link InputPaths.Listing#lengths}' length of the file, or
+   *     {@link InputPaths#NO_LENGTH}
+   */
+  public FirstRead first(String path, FileStatus listed, long listedLength, long maxSplitBytes,
+      Stores.ReadableFile readAhead) {
     long start = System.nanoTime();
     long[] length = {0};
     Stores.ReadableFile[] ahead = {readAhead};
     return reading(() -> {
           Stores.ReadableFile bytes = ahead[0];
           ahead[0] = null;
-          return read(path, listed, maxSplitBytes, start, length, bytes, false);
+          return read(path, listed, listedLength, maxSplitBytes, start, length, bytes, false);
         },
         reason -> new FirstRead(
             FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
@@ -102,9 +114,19 @@ public final class SummarizeFile {
    *     all (a long tail past the data) and {@link #first} is to read it
    */
   public FirstRead plan(String path, FileStatus listed, long maxSplitBytes) {
+    return plan(path, listed, InputPaths.NO_LENGTH, maxSplitBytes);
+  }
+
+  /**
+   * {@link #plan(String, FileStatus, long)} of a local file whose length the listing gave.
+   *
+   * @param listedLength as {@link #first(String, FileStatus, long, long, Stores.ReadableFile)}
+   */
+  public FirstRead plan(String path, FileStatus listed, long listedLength, long maxSplitBytes) {
     long start = System.nanoTime();
     long[] length = {0};
-    return reading(() -> read(path, listed, maxSplitBytes, start, length, null, true),
+    return reading(() -> read(path, listed, listedLength, maxSplitBytes, start, length, null,
+            true),
         reason -> new FirstRead(
             FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
   }
@@ -151,9 +173,11 @@ public final class SummarizeFile {
    * @param readAhead the file's bytes read ahead, or null to open it
    * @param headerOnly null instead of reading the data of a file that fits in one split
    */
-  private FirstRead read(String path, FileStatus listed, long maxSplitBytes, long start,
-      long[] length, Stores.ReadableFile readAhead, boolean headerOnly) throws IOException {
-    try (Stores.ReadableFile file = readAhead != null ? readAhead : open(path, listed)) {
+  private FirstRead read(String path, FileStatus listed, long listedLength, long maxSplitBytes,
+      long start, long[] length, Stores.ReadableFile readAhead, boolean headerOnly)
+      throws IOException {
+    try (Stores.ReadableFile file = readAhead != null ? readAhead
+        : open(path, listed, listedLength)) {
       length[0] = file.length();
       NpyHeader header = reader.readHeaderAndStart(file.channel(), file.length());
       FileSplits splits = FileSplits.of(path, file.length(), header, maxSplitBytes,
@@ -219,12 +243,13 @@ public final class SummarizeFile {
    * opened without a Hadoop {@code Path}: building one parses the path as a URI, which cost as
    * much as a tenth of a small file's time. Any other path takes Hadoop's way, with its checks.
    */
-  private Stores.ReadableFile open(String path, FileStatus listed) throws IOException {
+  private Stores.ReadableFile open(String path, FileStatus listed, long listedLength)
+      throws IOException {
     if (fileSystem instanceof RawLocalFileSystem && "file".equals(fileSystemUri.getScheme())
         && fileSystemUri.getAuthority() == null) {
       java.nio.file.Path local = Stores.localFileOf(path);
       if (local != null) {
-        return Stores.openLocal(local, 0);
+        return Stores.openLocal(local, 0, listedLength);
       }
     }
     Path location = new Path(path);

@@ -144,7 +144,9 @@ class StatsJobSplitsTest {
     SplitTasks tasks = new SplitTasks();
     Map<String, Row> split = run(dir.toString(), "generated-split", 64 * 1024, tasks);
 
-    assertThat(tasks.tasks.get()).isEqualTo(2 * 3);
+    // The folder's listing gives the lengths: the two files' three splits each are read in the
+    // job that reads the third file, in one task more.
+    assertThat(tasks.tasks.get()).isEqualTo(2 * 3 + 1);
     assertThat(split).containsOnlyKeys("file_0.npy", "file_1.npy", "truncated_data.npy");
     split.forEach((file, row) -> assertSameRow(file, row, whole.get(file)));
     assertThat(split.get("file_0.npy").<Long>getAs("n")).isEqualTo(20_000);
@@ -184,6 +186,15 @@ class StatsJobSplitsTest {
     assertThat(split.get("file_2.npy").<String>getAs("error")).isEqualTo(
         "data shorter than the shape needs: shape (20000,) of <f8 needs 160128 bytes with the"
             + " header, file has 100000");
+
+    // The folder's own listing gives each file's length as well.
+    ReadJobs folderReads = new ReadJobs();
+    Map<String, Row> folder = run(dir.toString(), "listed-folder", 64 * 1024, folderReads);
+    assertThat(folderReads.jobs.get()).as("one job reads the folder's files and splits")
+        .isEqualTo(1);
+    assertThat(folderReads.tasks.get()).isEqualTo(2 * 3 + 1);
+    assertThat(folder).containsOnlyKeys(split.keySet());
+    folder.forEach((file, row) -> assertSameRow(file, row, split.get(file)));
   }
 
   @Test

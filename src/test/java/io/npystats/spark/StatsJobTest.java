@@ -72,10 +72,16 @@ class StatsJobTest {
   @Test
   void aDataSetIsWeighedByItsListingOrItsFirstFile() throws IOException {
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    // A local folder: no lengths in the listing, so its first file's stands for all twelve.
+    // A local folder: the lengths its listing found.
     InputPaths.Listing folder = InputPaths.listing(generated.toString(), hadoop);
     assertThat(folder.statuses()).isNull();
+    assertThat(folder.lengths()).hasSize(12);
     assertThat(StatsJob.estimatedBytes(folder, hadoop)).isEqualTo(12 * (128 + 8L * 20_000));
+    assertThat(StatsJob.estimatedBytes(new InputPaths.Listing(List.of("a", "b", "c"), null, 0,
+        new long[] {100, InputPaths.NO_LENGTH, 23}), hadoop)).isEqualTo(123);
+    // A list of paths: no lengths, so its first file's stands for all twelve.
+    assertThat(StatsJob.estimatedBytes(new InputPaths.Listing(folder.files(), null, 0), hadoop))
+        .isEqualTo(12 * (128 + 8L * 20_000));
     // With lengths, their sum; a first file that is not there weighs nothing.
     org.apache.hadoop.fs.FileStatus[] statuses = {
         new org.apache.hadoop.fs.FileStatus(100, false, 1, 1, 0, new org.apache.hadoop.fs.Path("a")),

@@ -98,6 +98,51 @@ class InputPathsTest {
   }
 
   @Test
+  void aLocalFolderIsListedWithTheLengthsOfItsRegularFilesAndNoneForTheRest() throws Exception {
+    Files.writeString(dir.resolve("file_2.npy"), "12345");
+    Files.createDirectories(dir.resolve("x.npy"));
+    Files.createSymbolicLink(dir.resolve("gone.npy"), dir.resolve("deleted.npy"));
+    Files.createSymbolicLink(dir.resolve("linked.npy"), dir.resolve("file_2.npy"));
+    Files.createSymbolicLink(dir.resolve("linked-folder"), dir.resolve("sub"));
+    boolean pipe = mkfifo(dir.resolve("pipe.npy"));
+    InputPaths.Listing listing = InputPaths.listing(dir.toString(), conf);
+    java.util.List<String> expected = new java.util.ArrayList<>(java.util.List.of(uri("file_1.npy"),
+        uri("file_10.npy"), uri("file_2.npy"), uri("gone.npy"), uri("linked.npy"),
+        uri("notes.txt")));
+    java.util.List<Long> lengths = new java.util.ArrayList<>(java.util.List.of(1L, 1L, 5L, -1L,
+        5L, 1L));
+    if (pipe) {
+      expected.add(uri("pipe.npy"));
+      lengths.add(-1L);
+    }
+    expected.add(uri("x.npy"));
+    lengths.add(-1L);
+    assertThat(listing.files()).containsExactlyElementsOf(expected);
+    assertThat(listing.lengths()).containsExactly(
+        lengths.stream().mapToLong(Long::longValue).toArray());
+    assertThat(listing.statuses()).isNull();
+    // The same files without their lengths, for whoever needs only the paths.
+    assertThat(InputPaths.list(dir.toString(), conf)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void onlyALocalFolderIsListedWithLengths() throws Exception {
+    assertThat(InputPaths.listing(dir + "/file_1*.npy", conf).lengths()).isNull();
+    assertThat(InputPaths.listing(dir.resolve("file_2.npy").toString(), conf).lengths()).isNull();
+    Path list = dir.resolve("paths.txt");
+    Files.writeString(list, dir.resolve("file_2.npy") + "\n");
+    assertThat(InputPaths.listing(list.toString(), conf).lengths()).isNull();
+  }
+
+  private static boolean mkfifo(Path path) {
+    try {
+      return new ProcessBuilder("mkfifo", path.toString()).start().waitFor() == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Test
   void aSingleNpyFileIsItself() throws Exception {
     assertThat(InputPaths.list(dir.resolve("file_2.npy").toString(), conf)).containsExactly(uri("file_2.npy"));
   }

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,62 @@ class SummarizeFileTest {
       assertThat(Math.abs(s.std() - cancel.exactStd())).isLessThanOrEqualTo(1e-12 * s.std());
       assertThat(s.n()).isEqualTo(cancel.n());
     }
+  }
+
+  @Test
+  void everyFixtureOpenedWithItsListedLengthGivesTheRowItsOwnStatGives() throws IOException {
+    InputPaths.Listing listing = InputPaths.listing(Fixtures.dir().toString(), new Configuration());
+    assertThat(listing.lengths()).hasSize(listing.files().size());
+    int npy = 0;
+    for (int i = 0; i < listing.files().size(); i++) {
+      String path = listing.files().get(i);
+      if (!path.endsWith(".npy")) {
+        continue;
+      }
+      npy++;
+      // The second of each pair takes the local files' own way, without a stat, once the first
+      // has found the file system; each on a task of its own, as in a job.
+      SummarizeFile listed = new SummarizeFile(new Configuration());
+      listed.apply(path);
+      FileSummary withLength =
+          listed.first(path, null, listing.lengths()[i], Long.MAX_VALUE, null).summary();
+      FileSummary statted = task.apply(path);
+      assertThat(withLength).as(path).usingRecursiveComparison().ignoringFields("seconds")
+          .withComparatorForType(java.util.Comparator.comparingLong(Double::doubleToRawLongBits),
+              Double.class)
+          .isEqualTo(statted);
+      assertThat(listing.lengths()[i]).as(path).isEqualTo(statted.bytes());
+    }
+    assertThat(npy).isEqualTo(Fixtures.manifest().size());
+  }
+
+  @Test
+  void aListedFileGoneOrChangedSinceTheListingIsAnErrorRowWithTheReason(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("file_0.npy");
+    Files.copy(Fixtures.dir().resolve("small_f8.npy"), file);
+    String path = "file:" + file;
+    InputPaths.Listing listing = InputPaths.listing(dir.toString(), new Configuration());
+    assertThat(listing.files()).containsExactly(path);
+    long length = listing.lengths()[0];
+    task.apply(path);
+
+    Files.delete(file);
+    assertThat(task.first(path, null, length, Long.MAX_VALUE, null).summary().error())
+        .isEqualTo("no such file");
+
+    // Another file in its place: its own row, as it is read.
+    Files.copy(Fixtures.dir().resolve("one_f8.npy"), file);
+    FileSummary replaced = task.first(path, null, length, Long.MAX_VALUE, null).summary();
+    assertThat(replaced.isOk()).isTrue();
+    assertThat(replaced.mean()).isEqualTo(3.25);
+
+    // Cut short: refused, saying so, where the listing's length would have passed.
+    Files.write(file, Arrays.copyOf(Files.readAllBytes(Fixtures.dir().resolve("small_f8.npy")),
+        200));
+    FileSummary cut = task.first(path, null, length, Long.MAX_VALUE, null).summary();
+    assertThat(cut.error()).isEqualTo("data shorter than the shape needs: shape (1000,) of <f8"
+        + " needs 8128 bytes with the header, file has 200");
   }
 
   @Test
