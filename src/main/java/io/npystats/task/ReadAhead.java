@@ -47,7 +47,8 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * <p>Memory is bounded twice: at most {@code filesAhead} files per task, and at most
  * {@link #BUDGET_BYTES} of buffers in the whole JVM, however many tasks run in it; a file that
  * would go over the budget is simply not read ahead. Buffers are direct, so that a file channel
- * reads into them without a copy, and reused from file to file.
+ * reads into them without a copy, and reused from file to file, and from task to task
+ * ({@link Pool}).
  *
  * <p>Files must be taken in order, by one thread. {@link #close} stops the threads.
  */
@@ -86,7 +87,7 @@ public final class ReadAhead implements AutoCloseable {
    * Direct memory is limited to the heap's size by default, and Spark's shuffle uses it too.
    */
   static final long BUDGET_BYTES = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
-  private static final Semaphore BUDGET = new Semaphore((int) Math.min(Integer.MAX_VALUE, BUDGET_BYTES));
+  private static final Pool BUDGET = new Pool(BUDGET_BYTES);
   /** Buffers grow in steps of this, so that files of about one size share them. */
   private static final int GRAIN = 64 * 1024;
   private static final long STOP_WAIT_SECONDS = 10;
@@ -110,7 +111,7 @@ public final class ReadAhead implements AutoCloseable {
   private final long maxSplitBytes;
   /** The largest file read into a buffer here. */
   private final long maxFileBytes;
-  private final Semaphore budget;
+  private final Pool pool;
   private final ExecutorService threads;
   private final List<Future<Read>> reads;
   private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
@@ -142,20 +143,20 @@ public final class ReadAhead implements AutoCloseable {
    */
   public ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
       long maxFileBytes, Runnable threadStart) {
-    this(conf, paths, statuses, filesAhead, maxFileBytes, threadStart, BUDGET, BUDGET_BYTES,
+    this(conf, paths, statuses, filesAhead, maxFileBytes, threadStart, BUDGET,
         Files.isWritable(DEV_NULL), PROBE_FILES);
   }
 
   /**
-   * @param budget permits of {@code budgetBytes} bytes in all, shared with other instances
+   * @param pool the budget and the buffers kept for the next instances, shared with them
    * @param intoPageCache whether a local file is read into the page cache rather than into a
    *     buffer here
    * @param probeFiles how many of the first local files, all found in the page cache, stop the
    *     reading ahead; 0 never stops it
    */
   ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
-      long maxFileBytes, Runnable threadStart, Semaphore budget, long budgetBytes,
-      boolean intoPageCache, int probeFiles) {
+      long maxFileBytes, Runnable threadStart, Pool pool, boolean intoPageCache,
+      int probeFiles) {
     if (filesAhead < 1) {
       throw new IllegalArgumentException("files ahead must be at least 1: " + filesAhead);
     }
@@ -165,8 +166,8 @@ public final class ReadAhead implements AutoCloseable {
     this.filesAhead = filesAhead;
     this.maxSplitBytes = maxFileBytes;
     // A file larger than its share of the budget would keep the next files from being read ahead.
-    this.maxFileBytes = Math.min(maxFileBytes, budgetBytes / filesAhead);
-    this.budget = budget;
+    this.maxFileBytes = Math.min(maxFileBytes, pool.budgetBytes / filesAhead);
+    this.pool = pool;
     this.intoPageCache = intoPageCache;
     this.directReads = conf.getBoolean(DIRECT_IO, false);
     this.probeFiles = probeFiles;
@@ -430,15 +431,22 @@ public final class ReadAhead implements AutoCloseable {
       }
     }
     if (found == null) {
+      found = pool.take(length);
+    }
+    if (found == null) {
       // Whole grains, at least one: whole blocks too, so the aligned buffer holds exactly the
       // bytes taken from the budget, and an empty file's buffer gives back what it took.
       int capacity = (int) Math.max(GRAIN,
           Math.min(Integer.MAX_VALUE / GRAIN * GRAIN, (length + GRAIN - 1L) / GRAIN * GRAIN));
-      // Smaller free buffers go first: they would never fit this file and hold budget.
-      boolean granted = budget.tryAcquire(capacity);
+      // Smaller free buffers go first: they would never fit this file and hold budget; then
+      // those kept from earlier instances.
+      boolean granted = pool.budget.tryAcquire(capacity);
       while (!granted && !free.isEmpty()) {
         release(free.poll());
-        granted = budget.tryAcquire(capacity);
+        granted = pool.budget.tryAcquire(capacity);
+      }
+      while (!granted && pool.dropOne()) {
+        granted = pool.budget.tryAcquire(capacity);
       }
       if (!granted) {
         return null;
@@ -446,7 +454,7 @@ public final class ReadAhead implements AutoCloseable {
       try {
         found = DirectFileOutputStream.buffer(capacity, ALIGNMENT);
       } catch (OutOfMemoryError e) {
-        budget.release(capacity);
+        pool.budget.release(capacity);
         return null;
       }
     }
@@ -458,19 +466,91 @@ public final class ReadAhead implements AutoCloseable {
   private synchronized void giveBack(ByteBuffer buffer) {
     buffersOut--;
     if (closed) {
-      release(buffer);
+      pool.keep(buffer);
     } else {
       free.push(buffer);
     }
   }
 
   private void release(ByteBuffer buffer) {
-    budget.release(buffer.capacity());
+    pool.budget.release(buffer.capacity());
   }
 
   /**
-   * Stops the reading threads, waiting for reads under way, and gives the budget back. A file not
-   * yet taken is never read.
+   * The budget of a JVM's buffers, and the buffers its instances no longer use, kept for the next
+   * ones. A task's files read ahead into buffers of its own, made anew in every task, cost the
+   * process fresh memory for each task: on this kind of VM each page of it is a fault, and a cold
+   * run of 10,000 files of 800 KB in eight tasks made some 10,000 page faults more than in two,
+   * and took 1.83 to 1.99 s against 1.62 to 1.81 s (docs/performance.md, "Reading ahead"). Kept,
+   * they are filled again by the next task's reads. A kept buffer still holds its bytes of the
+   * budget, so the JVM's buffers stay within it; one is dropped when a read needs the room.
+   */
+  static final class Pool {
+    final long budgetBytes;
+    final Semaphore budget;
+    // Guarded by this.
+    private final ArrayDeque<ByteBuffer> kept = new ArrayDeque<>();
+    private long keptBytes;
+
+    Pool(long budgetBytes) {
+      this.budgetBytes = budgetBytes;
+      this.budget = new Semaphore((int) Math.min(Integer.MAX_VALUE, budgetBytes));
+    }
+
+    /** A kept buffer of at least {@code length} bytes, with its budget; null where none is. */
+    synchronized ByteBuffer take(int length) {
+      for (Iterator<ByteBuffer> it = kept.iterator(); it.hasNext(); ) {
+        ByteBuffer b = it.next();
+        if (b.capacity() >= length) {
+          it.remove();
+          keptBytes -= b.capacity();
+          return b;
+        }
+      }
+      return null;
+    }
+
+    synchronized void keep(ByteBuffer buffer) {
+      kept.push(buffer);
+      keptBytes += buffer.capacity();
+    }
+
+    /** Drops the smallest kept buffer, giving its bytes back to the budget; false where none is. */
+    synchronized boolean dropOne() {
+      ByteBuffer smallest = null;
+      for (ByteBuffer b : kept) {
+        if (smallest == null || b.capacity() < smallest.capacity()) {
+          smallest = b;
+        }
+      }
+      if (smallest == null) {
+        return false;
+      }
+      // By identity: a buffer's equals compares its bytes.
+      for (Iterator<ByteBuffer> it = kept.iterator(); it.hasNext(); ) {
+        if (it.next() == smallest) {
+          it.remove();
+          break;
+        }
+      }
+      keptBytes -= smallest.capacity();
+      budget.release(smallest.capacity());
+      return true;
+    }
+
+    /** The bytes of the budget that instances hold now: neither free nor kept. */
+    synchronized long bytesOut() {
+      return budgetBytes - budget.availablePermits() - keptBytes;
+    }
+
+    synchronized long keptBytes() {
+      return keptBytes;
+    }
+  }
+
+  /**
+   * Stops the reading threads, waiting for reads under way, and keeps the buffers for the next
+   * instance ({@link Pool}). A file not yet taken is never read.
    */
   @Override
   public void close() {
@@ -493,7 +573,7 @@ public final class ReadAhead implements AutoCloseable {
             Read done = read.get();
             if (done.bytes() != null) {
               buffersOut--;
-              release(done.bytes());
+              pool.keep(done.bytes());
             }
           } catch (InterruptedException | ExecutionException e) {
             // nothing was held
@@ -501,7 +581,7 @@ public final class ReadAhead implements AutoCloseable {
         }
       }
       while (!free.isEmpty()) {
-        release(free.poll());
+        pool.keep(free.poll());
       }
     }
   }

@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,30 +81,30 @@ class ReadAheadTest {
         "is a directory, not a .npy file",
         "data shorter than the shape needs: shape (100000,) of <f8 needs 800128 bytes with the"
             + " header, file has 500000");
-    Semaphore budget = new Semaphore((int) BUDGET);
+    ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        BUDGET, false, 0)) {
+        false, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
     }
     assertThat(readAhead[0]).as("files read ahead: all but the missing one and the folder")
         .isEqualTo(paths.size() - 2);
-    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+    assertThat(budget.bytesOut()).isZero();
   }
 
   @Test
   void readsLocalFilesIntoThePageCacheAndLeavesTheirReadingToTheTask() {
     List<FileSummary> expected = withoutReadAhead();
-    Semaphore budget = new Semaphore((int) BUDGET);
+    ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        BUDGET, true, 0)) {
+        true, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
       assertThat(ahead.filesIntoPageCache()).as("all but the missing file and the folder")
           .isEqualTo(paths.size() - 2);
     }
     assertThat(readAhead[0]).as("files handed over as bytes").isZero();
-    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+    assertThat(budget.bytesOut()).isZero();
   }
 
   @Test
@@ -122,17 +121,17 @@ class ReadAheadTest {
     List<FileSummary> expected = withoutReadAhead();
     Configuration direct = new Configuration(CONF);
     direct.setBoolean(ReadAhead.DIRECT_IO, true);
-    Semaphore budget = new Semaphore((int) BUDGET);
+    ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
     int[] readAhead = {0};
     // Files of every length the fixtures have, few of them whole blocks, and a truncated one.
     try (ReadAhead ahead = new ReadAhead(direct, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        BUDGET, true, 0)) {
+        true, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
       assertThat(ahead.filesIntoPageCache()).isZero();
     }
     assertThat(readAhead[0]).as("files handed over as bytes: all but the missing file and the folder")
         .isEqualTo(paths.size() - 2);
-    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+    assertThat(budget.bytesOut()).isZero();
   }
 
   @Test
@@ -149,7 +148,7 @@ class ReadAheadTest {
     assertThat(regular.size()).isGreaterThan(20);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, regular, null, 4, Long.MAX_VALUE, () -> {},
-        new Semaphore((int) BUDGET), BUDGET, true, 4)) {
+        new ReadAhead.Pool(BUDGET), true, 4)) {
       for (int i = 0; i < regular.size(); i++) {
         try (Stores.ReadableFile file = ahead.take(i)) {
           readAhead[0] += file == null ? 0 : 1;
@@ -177,7 +176,7 @@ class ReadAheadTest {
     for (boolean intoPageCache : new boolean[] {true, false}) {
       int[] readAhead = {0};
       try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, split, () -> {},
-          new Semaphore((int) BUDGET), BUDGET, intoPageCache, 0)) {
+          new ReadAhead.Pool(BUDGET), intoPageCache, 0)) {
         assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
         assertThat(readAhead[0] + ahead.filesIntoPageCache()).as("into the page cache: %s",
             intoPageCache).isEqualTo(small);
@@ -187,9 +186,9 @@ class ReadAheadTest {
 
   @Test
   void holdsAtMostItsFilesAheadAndTheTakenOne() throws Exception {
-    Semaphore budget = new Semaphore((int) BUDGET);
+    ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
     try (ReadAhead ahead = new ReadAhead(CONF, paths.subList(11, 19), null, 2, Long.MAX_VALUE,
-        () -> {}, budget, BUDGET, false, 0)) {
+        () -> {}, budget, false, 0)) {
       Stores.ReadableFile first = ahead.take(0);
       assertThat(first).isNotNull();
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -206,7 +205,7 @@ class ReadAheadTest {
       }
       assertThat(ahead.mostBuffersOut()).isEqualTo(3);
     }
-    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+    assertThat(budget.bytesOut()).isZero();
   }
 
   @Test
@@ -215,22 +214,62 @@ class ReadAheadTest {
     // Room for one buffer of a small file at a time: the large files, and any file while another
     // holds the budget, are read by the task itself.
     long room = 128 * 1024;
-    Semaphore budget = new Semaphore((int) room);
+    ReadAhead.Pool budget = new ReadAhead.Pool(room);
     int[] readAhead = {0};
     try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 1, Long.MAX_VALUE, () -> {}, budget,
-        room, false, 0)) {
+        false, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
     }
     assertThat(readAhead[0]).isBetween(1, paths.size() - 5);
-    assertThat(budget.availablePermits()).isEqualTo((int) room);
+    assertThat(budget.bytesOut()).isZero();
+  }
+
+  @Test
+  void theNextInstanceReadsIntoTheBuffersTheLastOneKeptWithTheSameRows() {
+    List<FileSummary> expected = withoutReadAhead();
+    ReadAhead.Pool pool = new ReadAhead.Pool(BUDGET);
+    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, pool,
+        false, 0)) {
+      assertThat(through(ahead, new int[1])).containsExactlyElementsOf(expected);
+    }
+    long kept = pool.keptBytes();
+    long free = BUDGET - kept;
+    assertThat(kept).as("the buffers of the first instance, kept").isPositive();
+    assertThat(pool.bytesOut()).isZero();
+    // The same files again: every buffer comes from those kept, none is made.
+    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, pool,
+        false, 0)) {
+      assertThat(through(ahead, new int[1])).containsExactlyElementsOf(expected);
+      assertThat(pool.budget.availablePermits()).as("no new buffer").isEqualTo((int) free);
+    }
+    assertThat(pool.keptBytes()).isEqualTo(kept);
+  }
+
+  @Test
+  void aKeptBufferTooSmallForAFileMakesRoomForItsBuffer() throws IOException {
+    // A budget of 1 MiB: a small file's buffer kept from one instance leaves too little room for
+    // the next instance's file of 1,000,000 bytes, whose buffer takes the whole MiB.
+    Path small = Files.write(tmp.resolve("kept-small.bin"), new byte[1000]);
+    Path large = Files.write(tmp.resolve("kept-large.bin"), new byte[1_000_000]);
+    ReadAhead.Pool pool = new ReadAhead.Pool(1 << 20);
+    for (Path file : List.of(small, large)) {
+      try (ReadAhead ahead = new ReadAhead(CONF, List.of(file.toString()), null, 1,
+          Long.MAX_VALUE, () -> {}, pool, false, 0);
+          Stores.ReadableFile bytes = ahead.take(0)) {
+        assertThat(bytes).as("%s read ahead", file.getFileName()).isNotNull();
+        assertThat(bytes.length()).isEqualTo(Files.size(file));
+      }
+    }
+    assertThat(pool.keptBytes()).as("the large file's buffer alone").isEqualTo(1 << 20);
+    assertThat(pool.bytesOut()).isZero();
   }
 
   @Test
   void closingStopsTheReadingThreadsAndGivesTheBudgetBack() throws Exception {
-    Semaphore budget = new Semaphore((int) BUDGET);
+    ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
     List<Thread> threads = new CopyOnWriteArrayList<>();
     ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE,
-        () -> threads.add(Thread.currentThread()), budget, BUDGET, false, 0);
+        () -> threads.add(Thread.currentThread()), budget, false, 0);
     // Closed midway, with files read ahead and never taken.
     ahead.take(0).close();
     Stores.ReadableFile open = ahead.take(1);
@@ -241,9 +280,8 @@ class ReadAheadTest {
       thread.join(10_000);
       assertThat(thread.isAlive()).as(thread.getName()).isFalse();
     }
-    assertThat(budget.availablePermits()).as("all but the buffer of the file still open")
-        .isEqualTo((int) BUDGET - 64 * 1024);
+    assertThat(budget.bytesOut()).as("the buffer of the file still open").isEqualTo(64 * 1024);
     open.close();
-    assertThat(budget.availablePermits()).isEqualTo((int) BUDGET);
+    assertThat(budget.bytesOut()).isZero();
   }
 }
