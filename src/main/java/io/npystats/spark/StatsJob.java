@@ -384,10 +384,10 @@ public final class StatsJob {
   record SplitInput(FileSplits.Split split) implements TaskInput {}
 
   /**
-   * The files of one partition, with the statuses or lengths the listing gave beside them. A task's
-   * payload:
-   * its paths travel as one text and where each ends, which Java's serialization writes in one go,
-   * where a list of strings costs a record of each, written on the driver and read in the task.
+   * The files of one partition, with the statuses or lengths the listing gave beside them. A
+   * task's payload: its paths travel as one text and where each ends, which Java's serialization
+   * writes in one go, where a list of strings costs a record of each, written on the driver and
+   * read in the task.
    * The start they share, their folder, is in it once.
    */
   static final class PathSlice implements TaskInput {

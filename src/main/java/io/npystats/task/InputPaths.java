@@ -53,9 +53,9 @@ public final class InputPaths {
    *     it is one; null as a whole where the listing gave none (a local folder, a list, a file)
    * @param duplicates how many more times the input named some of them
    * @param lengths where a local folder was listed, each file's length beside it as the listing's
-   *     {@code stat} found it, -1 where that found no regular file (a pipe, a device, a link to
-   *     nothing, a folder named {@code x.npy}), whose reader is to say what it is; null for any
-   *     other listing
+   *     {@code stat} found it, {@link #NO_LENGTH} where that found no regular file (a pipe, a
+   *     device, a link to nothing, a folder named {@code x.npy}), whose reader is to say what it
+   *     is; null for any other listing
    */
   public record Listing(List<String> files, FileStatus[] statuses, int duplicates,
       long[] lengths) {

@@ -87,7 +87,7 @@ public final class ReadAhead implements AutoCloseable {
    * Direct memory is limited to the heap's size by default, and Spark's shuffle uses it too.
    */
   static final long BUDGET_BYTES = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
-  private static final Pool BUDGET = new Pool(BUDGET_BYTES);
+  private static final Pool POOL = new Pool(BUDGET_BYTES);
   /** Buffers grow in steps of this, so that files of about one size share them. */
   private static final int GRAIN = 64 * 1024;
   private static final long STOP_WAIT_SECONDS = 10;
@@ -143,7 +143,7 @@ public final class ReadAhead implements AutoCloseable {
    */
   public ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
       long maxFileBytes, Runnable threadStart) {
-    this(conf, paths, statuses, filesAhead, maxFileBytes, threadStart, BUDGET,
+    this(conf, paths, statuses, filesAhead, maxFileBytes, threadStart, POOL,
         Files.isWritable(DEV_NULL), PROBE_FILES);
   }
 
