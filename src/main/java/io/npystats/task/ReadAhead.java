@@ -497,17 +497,21 @@ public final class ReadAhead implements AutoCloseable {
       this.budget = new Semaphore((int) Math.min(Integer.MAX_VALUE, budgetBytes));
     }
 
-    /** A kept buffer of at least {@code length} bytes, with its budget; null where none is. */
+    /**
+     * The smallest kept buffer of at least {@code length} bytes, with its budget; null where none
+     * is. The smallest, so that a small file leaves a larger buffer to a larger one.
+     */
     synchronized ByteBuffer take(int length) {
-      for (Iterator<ByteBuffer> it = kept.iterator(); it.hasNext(); ) {
-        ByteBuffer b = it.next();
-        if (b.capacity() >= length) {
-          it.remove();
-          keptBytes -= b.capacity();
-          return b;
+      ByteBuffer best = null;
+      for (ByteBuffer b : kept) {
+        if (b.capacity() >= length && (best == null || b.capacity() < best.capacity())) {
+          best = b;
         }
       }
-      return null;
+      if (best != null) {
+        remove(best);
+      }
+      return best;
     }
 
     synchronized void keep(ByteBuffer buffer) {
@@ -526,16 +530,20 @@ public final class ReadAhead implements AutoCloseable {
       if (smallest == null) {
         return false;
       }
-      // By identity: a buffer's equals compares its bytes.
-      for (Iterator<ByteBuffer> it = kept.iterator(); it.hasNext(); ) {
-        if (it.next() == smallest) {
-          it.remove();
-          break;
-        }
-      }
-      keptBytes -= smallest.capacity();
+      remove(smallest);
       budget.release(smallest.capacity());
       return true;
+    }
+
+    private void remove(ByteBuffer buffer) {
+      // By identity: a buffer's equals compares its bytes.
+      for (Iterator<ByteBuffer> it = kept.iterator(); it.hasNext(); ) {
+        if (it.next() == buffer) {
+          it.remove();
+          keptBytes -= buffer.capacity();
+          return;
+        }
+      }
     }
 
     /** The bytes of the budget that instances hold now: neither free nor kept. */

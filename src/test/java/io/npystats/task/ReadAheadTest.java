@@ -228,21 +228,38 @@ class ReadAheadTest {
   void theNextInstanceReadsIntoTheBuffersTheLastOneKeptWithTheSameRows() {
     List<FileSummary> expected = withoutReadAhead();
     ReadAhead.Pool pool = new ReadAhead.Pool(BUDGET);
-    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, pool,
-        false, 0)) {
-      assertThat(through(ahead, new int[1])).containsExactlyElementsOf(expected);
+    for (int round = 1; round <= 2; round++) {
+      try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, pool,
+          false, 0)) {
+        assertThat(through(ahead, new int[1])).as("round %d", round)
+            .containsExactlyElementsOf(expected);
+      }
+      assertThat(pool.keptBytes()).as("the buffers, kept").isPositive();
+      assertThat(pool.bytesOut()).isZero();
     }
-    long kept = pool.keptBytes();
-    long free = BUDGET - kept;
-    assertThat(kept).as("the buffers of the first instance, kept").isPositive();
-    assertThat(pool.bytesOut()).isZero();
-    // The same files again: every buffer comes from those kept, none is made.
-    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, pool,
-        false, 0)) {
-      assertThat(through(ahead, new int[1])).containsExactlyElementsOf(expected);
-      assertThat(pool.budget.availablePermits()).as("no new buffer").isEqualTo((int) free);
+  }
+
+  @Test
+  void aKeptBufferIsFilledAgainRatherThanANewOneMade() throws IOException {
+    Path file = tmp.resolve("kept-again.bin");
+    Files.write(file, new byte[300_000]);
+    ReadAhead.Pool pool = new ReadAhead.Pool(BUDGET);
+    long keptAfterFirst = -1;
+    for (int round = 1; round <= 3; round++) {
+      try (ReadAhead ahead = new ReadAhead(CONF, List.of(file.toString()), null, 1,
+          Long.MAX_VALUE, () -> {}, pool, false, 0);
+          Stores.ReadableFile bytes = ahead.take(0)) {
+        assertThat(bytes).isNotNull();
+        assertThat(bytes.length()).isEqualTo(300_000);
+      }
+      if (round == 1) {
+        keptAfterFirst = pool.keptBytes();
+        assertThat(keptAfterFirst).as("one buffer of whole grains").isEqualTo(5 * 64 * 1024);
+      }
+      assertThat(pool.keptBytes()).as("round %d: the same buffer", round)
+          .isEqualTo(keptAfterFirst);
+      assertThat(pool.budget.availablePermits()).isEqualTo((int) (BUDGET - keptAfterFirst));
     }
-    assertThat(pool.keptBytes()).isEqualTo(kept);
   }
 
   @Test
