@@ -483,7 +483,9 @@ public final class ReadAhead implements AutoCloseable {
    * run of 10,000 files of 800 KB in eight tasks made some 10,000 page faults more than in two,
    * and took 1.83 to 1.99 s against 1.62 to 1.81 s (docs/performance.md, "Reading ahead"). Kept,
    * they are filled again by the next task's reads. A kept buffer still holds its bytes of the
-   * budget, so the JVM's buffers stay within it; one is dropped when a read needs the room.
+   * budget, so the JVM's buffers stay within it; one is dropped when a read needs the room. Kept
+   * buffers stay for the JVM's life: an executor that has read a cold data set holds up to the
+   * budget of direct memory afterwards, as it did while it read.
    */
   static final class Pool {
     final long budgetBytes;
