@@ -452,6 +452,11 @@ public final class StatsJob {
       return statuses;
     }
 
+    /** {@link InputPaths.Listing#lengths} of the paths, or null */
+    long[] lengths() {
+      return lengths;
+    }
+
     /** The listing's length of the file at {@code index}, or {@link InputPaths#NO_LENGTH}. */
     long length(int index) {
       return lengths == null ? InputPaths.NO_LENGTH : lengths[index];
@@ -772,8 +777,8 @@ public final class StatsJob {
             if (filesAhead > 0) {
               // The reading threads run as the task: a store, or Spark, that asks which task
               // reads sees the same one as without read-ahead.
-              ahead = new ReadAhead(hadoop, slice.paths(), slice.statuses(), filesAhead,
-                  splitBytes, () -> TaskContext$.MODULE$.setTaskContext(context));
+              ahead = new ReadAhead(hadoop, slice.paths(), slice.statuses(), slice.lengths(),
+                  filesAhead, splitBytes, () -> TaskContext$.MODULE$.setTaskContext(context));
             }
           }
           return true;

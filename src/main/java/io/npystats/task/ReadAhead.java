@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -107,6 +108,7 @@ public final class ReadAhead implements AutoCloseable {
   private final Configuration conf;
   private final List<String> paths;
   private final FileStatus[] statuses;
+  private final long[] lengths;
   private final int filesAhead;
   private final long maxSplitBytes;
   /** The largest file read into a buffer here. */
@@ -134,6 +136,8 @@ public final class ReadAhead implements AutoCloseable {
 
   /**
    * @param statuses each path's status from the listing, or null
+   * @param lengths each local path's length from the listing ({@link InputPaths.Listing#lengths}),
+   *     or null: a file the listing found regular is read ahead without a {@code stat} of its own
    * @param filesAhead how many files to read ahead, and with how many threads
    * @param maxFileBytes a larger file is left to the task: one larger than a split has only its
    *     header read by the task; into a buffer, a file is read ahead only where it takes no more
@@ -141,9 +145,9 @@ public final class ReadAhead implements AutoCloseable {
    * @param threadStart run first on each reading thread: what the caller's reads need of the
    *     thread the task runs on
    */
-  public ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
-      long maxFileBytes, Runnable threadStart) {
-    this(conf, paths, statuses, filesAhead, maxFileBytes, threadStart, POOL,
+  public ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, long[] lengths,
+      int filesAhead, long maxFileBytes, Runnable threadStart) {
+    this(conf, paths, statuses, lengths, filesAhead, maxFileBytes, threadStart, POOL,
         Files.isWritable(DEV_NULL), PROBE_FILES);
   }
 
@@ -154,8 +158,8 @@ public final class ReadAhead implements AutoCloseable {
    * @param probeFiles how many of the first local files, all found in the page cache, stop the
    *     reading ahead; 0 never stops it
    */
-  ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, int filesAhead,
-      long maxFileBytes, Runnable threadStart, Pool pool, boolean intoPageCache,
+  ReadAhead(Configuration conf, List<String> paths, FileStatus[] statuses, long[] lengths,
+      int filesAhead, long maxFileBytes, Runnable threadStart, Pool pool, boolean intoPageCache,
       int probeFiles) {
     if (filesAhead < 1) {
       throw new IllegalArgumentException("files ahead must be at least 1: " + filesAhead);
@@ -163,6 +167,7 @@ public final class ReadAhead implements AutoCloseable {
     this.conf = conf;
     this.paths = paths;
     this.statuses = statuses;
+    this.lengths = lengths;
     this.filesAhead = filesAhead;
     this.maxSplitBytes = maxFileBytes;
     // A file larger than its share of the budget would keep the next files from being read ahead.
@@ -250,13 +255,14 @@ public final class ReadAhead implements AutoCloseable {
       FileSystem fs = fileSystemOf(path);
       if (intoPageCache && fs instanceof RawLocalFileSystem raw) {
         java.nio.file.Path file = raw.pathToFile(path).toPath();
+        long listedLength = lengths == null ? InputPaths.NO_LENGTH : lengths[index];
         if (readDirect && !directRefused) {
-          Read read = readDirect(file);
+          Read read = readDirect(file, listedLength);
           if (read != null) {
             return read;
           }
         }
-        intoPageCache(file);
+        intoPageCache(file, listedLength);
         return Read.NOT_AHEAD;
       }
       if (listed != null && listed.getLen() > maxFileBytes) {
@@ -293,15 +299,18 @@ public final class ReadAhead implements AutoCloseable {
    * often found free by the host first: 10,000 files of 800 KB were read in 4.0 to 4.8 s this way
    * and 7.5 to 10.4 s into the page cache (docs/performance.md#reading-ahead). The task then reads
    * the bytes from the buffer, as those of a file on another store.
+   *
+   * @param listedLength the listing's length of the file, which it found regular; or
+   *     {@link InputPaths#NO_LENGTH} to ask the file
    */
-  private Read readDirect(java.nio.file.Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
+  private Read readDirect(java.nio.file.Path file, long listedLength) throws IOException {
+    if (listedLength < 0 && !Files.isRegularFile(file)) {
       return null;
     }
     ByteBuffer buffer = null;
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ,
         com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
-      long size = in.size();
+      long size = listedLength >= 0 ? listedLength : in.size();
       if (size > maxFileBytes) {
         return null;
       }
@@ -323,6 +332,8 @@ public final class ReadAhead implements AutoCloseable {
       Read read = new Read(buffer, size, null);
       buffer = null;
       return read;
+    } catch (NoSuchFileException e) {
+      return null; // gone since the listing: the task says so
     } catch (IOException | UnsupportedOperationException e) {
       directRefused = true;
       return null;
@@ -338,14 +349,16 @@ public final class ReadAhead implements AutoCloseable {
    * kernel, never copied into this process. The task then reads it from memory through its own
    * small buffer, which stays in the core's cache; holding the bytes here instead would copy
    * every file twice more through main memory, which made a warm run slower (docs/performance.md).
+   *
+   * @param listedLength as {@link #readDirect}'s
    */
-  private void intoPageCache(java.nio.file.Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
+  private void intoPageCache(java.nio.file.Path file, long listedLength) throws IOException {
+    if (listedLength < 0 && !Files.isRegularFile(file)) {
       return; // the task says why; a pipe would never end
     }
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
         FileChannel sink = FileChannel.open(DEV_NULL, StandardOpenOption.WRITE)) {
-      long size = in.size();
+      long size = listedLength >= 0 ? listedLength : in.size();
       if (size > maxSplitBytes) {
         return; // the task reads its header only
       }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -83,8 +84,8 @@ class ReadAheadTest {
             + " header, file has 500000");
     ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
     int[] readAhead = {0};
-    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        false, 0)) {
+    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, null, 4, Long.MAX_VALUE,
+        () -> {}, budget, false, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
     }
     assertThat(readAhead[0]).as("files read ahead: all but the missing one and the folder")
@@ -93,18 +94,34 @@ class ReadAheadTest {
   }
 
   @Test
-  void readsLocalFilesIntoThePageCacheAndLeavesTheirReadingToTheTask() {
+  void readsLocalFilesIntoThePageCacheAndLeavesTheirReadingToTheTask() throws IOException {
     List<FileSummary> expected = withoutReadAhead();
-    ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
-    int[] readAhead = {0};
-    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        true, 0)) {
-      assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
-      assertThat(ahead.filesIntoPageCache()).as("all but the missing file and the folder")
-          .isEqualTo(paths.size() - 2);
+    // Without the listing's lengths, and with them: no stat of its own then.
+    for (long[] lengths : Arrays.asList(null, listedLengths())) {
+      ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
+      int[] readAhead = {0};
+      try (ReadAhead ahead = new ReadAhead(CONF, paths, null, lengths, 4, Long.MAX_VALUE,
+          () -> {}, budget, true, 0)) {
+        assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+        assertThat(ahead.filesIntoPageCache()).as("all but the missing file and the folder")
+            .isEqualTo(paths.size() - 2);
+      }
+      assertThat(readAhead[0]).as("files handed over as bytes").isZero();
+      assertThat(budget.bytesOut()).isZero();
     }
-    assertThat(readAhead[0]).as("files handed over as bytes").isZero();
-    assertThat(budget.bytesOut()).isZero();
+  }
+
+  /**
+   * Each path's length as a local folder's listing gives it ({@link InputPaths.Listing#lengths}):
+   * a regular file's, and {@link InputPaths#NO_LENGTH} for the missing file and the folder.
+   */
+  static long[] listedLengths() throws IOException {
+    long[] lengths = new long[paths.size()];
+    for (int i = 0; i < lengths.length; i++) {
+      Path file = Path.of(paths.get(i));
+      lengths[i] = Files.isRegularFile(file) ? Files.size(file) : InputPaths.NO_LENGTH;
+    }
+    return lengths;
   }
 
   @Test
@@ -121,17 +138,20 @@ class ReadAheadTest {
     List<FileSummary> expected = withoutReadAhead();
     Configuration direct = new Configuration(CONF);
     direct.setBoolean(ReadAhead.DIRECT_IO, true);
-    ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
-    int[] readAhead = {0};
-    // Files of every length the fixtures have, few of them whole blocks, and a truncated one.
-    try (ReadAhead ahead = new ReadAhead(direct, paths, null, 4, Long.MAX_VALUE, () -> {}, budget,
-        true, 0)) {
-      assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
-      assertThat(ahead.filesIntoPageCache()).isZero();
+    for (long[] lengths : Arrays.asList(null, listedLengths())) {
+      ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
+      int[] readAhead = {0};
+      // Files of every length the fixtures have, few of them whole blocks, and a truncated one.
+      try (ReadAhead ahead = new ReadAhead(direct, paths, null, lengths, 4, Long.MAX_VALUE,
+          () -> {}, budget, true, 0)) {
+        assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
+        assertThat(ahead.filesIntoPageCache()).isZero();
+      }
+      assertThat(readAhead[0])
+          .as("files handed over as bytes: all but the missing file and the folder")
+          .isEqualTo(paths.size() - 2);
+      assertThat(budget.bytesOut()).isZero();
     }
-    assertThat(readAhead[0]).as("files handed over as bytes: all but the missing file and the folder")
-        .isEqualTo(paths.size() - 2);
-    assertThat(budget.bytesOut()).isZero();
   }
 
   @Test
@@ -147,7 +167,7 @@ class ReadAheadTest {
     }
     assertThat(regular.size()).isGreaterThan(20);
     int[] readAhead = {0};
-    try (ReadAhead ahead = new ReadAhead(CONF, regular, null, 4, Long.MAX_VALUE, () -> {},
+    try (ReadAhead ahead = new ReadAhead(CONF, regular, null, null, 4, Long.MAX_VALUE, () -> {},
         new ReadAhead.Pool(BUDGET), true, 4)) {
       for (int i = 0; i < regular.size(); i++) {
         try (Stores.ReadableFile file = ahead.take(i)) {
@@ -175,7 +195,7 @@ class ReadAheadTest {
     List<FileSummary> expected = withoutReadAhead();
     for (boolean intoPageCache : new boolean[] {true, false}) {
       int[] readAhead = {0};
-      try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, split, () -> {},
+      try (ReadAhead ahead = new ReadAhead(CONF, paths, null, null, 4, split, () -> {},
           new ReadAhead.Pool(BUDGET), intoPageCache, 0)) {
         assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
         assertThat(readAhead[0] + ahead.filesIntoPageCache()).as("into the page cache: %s",
@@ -187,8 +207,8 @@ class ReadAheadTest {
   @Test
   void holdsAtMostItsFilesAheadAndTheTakenOne() throws Exception {
     ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
-    try (ReadAhead ahead = new ReadAhead(CONF, paths.subList(11, 19), null, 2, Long.MAX_VALUE,
-        () -> {}, budget, false, 0)) {
+    try (ReadAhead ahead = new ReadAhead(CONF, paths.subList(11, 19), null, null, 2,
+        Long.MAX_VALUE, () -> {}, budget, false, 0)) {
       Stores.ReadableFile first = ahead.take(0);
       assertThat(first).isNotNull();
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -216,8 +236,8 @@ class ReadAheadTest {
     long room = 128 * 1024;
     ReadAhead.Pool budget = new ReadAhead.Pool(room);
     int[] readAhead = {0};
-    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 1, Long.MAX_VALUE, () -> {}, budget,
-        false, 0)) {
+    try (ReadAhead ahead = new ReadAhead(CONF, paths, null, null, 1, Long.MAX_VALUE,
+        () -> {}, budget, false, 0)) {
       assertThat(through(ahead, readAhead)).containsExactlyElementsOf(expected);
     }
     assertThat(readAhead[0]).isBetween(1, paths.size() - 5);
@@ -229,8 +249,8 @@ class ReadAheadTest {
     List<FileSummary> expected = withoutReadAhead();
     ReadAhead.Pool pool = new ReadAhead.Pool(BUDGET);
     for (int round = 1; round <= 2; round++) {
-      try (ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE, () -> {}, pool,
-          false, 0)) {
+      try (ReadAhead ahead = new ReadAhead(CONF, paths, null, null, 4, Long.MAX_VALUE,
+          () -> {}, pool, false, 0)) {
         assertThat(through(ahead, new int[1])).as("round %d", round)
             .containsExactlyElementsOf(expected);
       }
@@ -246,7 +266,7 @@ class ReadAheadTest {
     ReadAhead.Pool pool = new ReadAhead.Pool(BUDGET);
     long keptAfterFirst = -1;
     for (int round = 1; round <= 3; round++) {
-      try (ReadAhead ahead = new ReadAhead(CONF, List.of(file.toString()), null, 1,
+      try (ReadAhead ahead = new ReadAhead(CONF, List.of(file.toString()), null, null, 1,
           Long.MAX_VALUE, () -> {}, pool, false, 0);
           Stores.ReadableFile bytes = ahead.take(0)) {
         assertThat(bytes).isNotNull();
@@ -270,7 +290,7 @@ class ReadAheadTest {
     Path large = Files.write(tmp.resolve("kept-large.bin"), new byte[1_000_000]);
     ReadAhead.Pool pool = new ReadAhead.Pool(1 << 20);
     for (Path file : List.of(small, large)) {
-      try (ReadAhead ahead = new ReadAhead(CONF, List.of(file.toString()), null, 1,
+      try (ReadAhead ahead = new ReadAhead(CONF, List.of(file.toString()), null, null, 1,
           Long.MAX_VALUE, () -> {}, pool, false, 0);
           Stores.ReadableFile bytes = ahead.take(0)) {
         assertThat(bytes).as("%s read ahead", file.getFileName()).isNotNull();
@@ -285,7 +305,7 @@ class ReadAheadTest {
   void closingStopsTheReadingThreadsAndGivesTheBudgetBack() throws Exception {
     ReadAhead.Pool budget = new ReadAhead.Pool(BUDGET);
     List<Thread> threads = new CopyOnWriteArrayList<>();
-    ReadAhead ahead = new ReadAhead(CONF, paths, null, 4, Long.MAX_VALUE,
+    ReadAhead ahead = new ReadAhead(CONF, paths, null, null, 4, Long.MAX_VALUE,
         () -> threads.add(Thread.currentThread()), budget, false, 0);
     // Closed midway, with files read ahead and never taken.
     ahead.take(0).close();
