@@ -30,11 +30,15 @@ public final class NpyDtype {
   private final Kind kind;
   private final int itemSize;
   private final ByteOrder order;
+  /** Made once: every file's row names its dtype. */
+  private final String descr;
 
   private NpyDtype(Kind kind, int itemSize, ByteOrder order) {
     this.kind = kind;
     this.itemSize = itemSize;
     this.order = order;
+    char prefix = itemSize == 1 ? '|' : order == ByteOrder.BIG_ENDIAN ? '>' : '<';
+    this.descr = "" + prefix + kind.code + itemSize;
   }
 
   public Kind kind() {
@@ -51,8 +55,7 @@ public final class NpyDtype {
 
   /** The descr numpy writes for this dtype, e.g. {@code <f8}, {@code >i4}, {@code |u1}. */
   public String descr() {
-    char prefix = itemSize == 1 ? '|' : order == ByteOrder.BIG_ENDIAN ? '>' : '<';
-    return "" + prefix + kind.code + itemSize;
+    return descr;
   }
 
   /**

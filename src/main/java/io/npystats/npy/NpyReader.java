@@ -32,9 +32,12 @@ public final class NpyReader {
   private final double[] values;
   /**
    * The channel whose first data bytes {@link #readHeaderAndStart} left in {@link #bytes}, from
-   * its position 0; null where the buffer holds nothing to carry on with.
+   * {@link #startedFrom} to {@link #startedTo}; null where the buffer holds nothing to carry on
+   * with.
    */
   private ReadableByteChannel started;
+  private int startedFrom;
+  private int startedTo;
 
   public NpyReader() {
     this(DEFAULT_BUFFER_BYTES);
@@ -106,7 +109,23 @@ public final class NpyReader {
       // until the limit or the end of the file: a short read is not the end
     }
     bytes.flip();
-    NpyHeader header = NpyHeader.read(new InputStream() {
+    NpyHeader header = NpyHeader.sameAsLast(bytes);
+    if (header == null) {
+      header = readHeader(in);
+    }
+    if (fileLength >= 0 && fileLength < header.expectedFileLength()) {
+      throw shortData(header, fileLength);
+    }
+    // The data's first bytes, where they are; none past the data's end.
+    startedFrom = bytes.position();
+    startedTo = startedFrom + (int) Math.min(bytes.remaining(), header.dataLength());
+    started = in;
+    return header;
+  }
+
+  /** The header from the buffer's bytes, then from {@code in} where it is longer than they are. */
+  private NpyHeader readHeader(ReadableByteChannel in) throws IOException {
+    return NpyHeader.read(new InputStream() {
       private InputStream rest;
 
       @Override
@@ -128,14 +147,6 @@ public final class NpyReader {
         return rest.read(b, off, len);
       }
     });
-    if (fileLength >= 0 && fileLength < header.expectedFileLength()) {
-      throw shortData(header, fileLength);
-    }
-    // The data's first bytes, to the buffer's start; none past the data's end.
-    bytes.limit(bytes.position() + (int) Math.min(bytes.remaining(), header.dataLength()));
-    bytes.compact();
-    started = in;
-    return header;
   }
 
   /**
@@ -157,6 +168,19 @@ public final class NpyReader {
     started = null;
     if (!goingOn) {
       bytes.clear();
+    } else if (startedTo - startedFrom == length && length > 0) {
+      // Every item came with the header (a small file): handed on from where they are, without
+      // moving them to the buffer's start first.
+      bytes.limit(startedTo).position(startedFrom);
+      int count = (int) (length / dtype.itemSize());
+      dtype.decode(bytes, count, values);
+      consumer.accept(values, count);
+      bytes.clear();
+      return 0;
+    } else {
+      // The first items to the buffer's start, and the rest read after them.
+      bytes.limit(startedTo).position(startedFrom);
+      bytes.compact();
     }
     long remaining = length - bytes.position();
     // Narrow items take fewer bytes a value: read no more of them than the values array holds.

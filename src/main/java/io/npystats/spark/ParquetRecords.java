@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -259,7 +260,10 @@ final class ParquetRecords<R> implements Closeable {
         }
         out.startField(column.name(), i);
         switch (column.type()) {
-          case TEXT -> out.addBinary(Binary.fromString((String) value));
+          // The text's UTF-8 bytes as they are: Binary.fromString wraps them in a buffer
+          // besides, for every value.
+          case TEXT -> out.addBinary(
+              Binary.fromConstantByteArray(((String) value).getBytes(StandardCharsets.UTF_8)));
           case INT -> out.addInteger((Integer) value);
           case LONG -> out.addLong((Long) value);
           case DOUBLE -> out.addDouble((Double) value);

@@ -107,25 +107,41 @@ public final class StreamingStats implements Serializable {
    */
   public static StreamingStats of(long count, double mean, double meanLow, double m2, double min,
       double max) {
+    StreamingStats s = new StreamingStats();
+    s.merge(count, mean, meanLow, m2, min, max);
+    return s;
+  }
+
+  /**
+   * Merges the partial {@link #of} would make of these parts, as {@code merge(of(...))} does, to
+   * the last bit, without making it: a run's totals take in every file's row this way.
+   */
+  public void merge(long count, double mean, double meanLow, double m2, double min, double max) {
     if (count < 0) {
       throw new IllegalArgumentException("count must not be negative: " + count);
     }
-    StreamingStats s = new StreamingStats();
-    if (count > 0) {
-      s.count = count;
-      double product = mean * count;
-      double low = Double.isFinite(product) ? Math.fma(mean, count, -product) : 0;
-      double lowTimesCount = Double.isFinite(product) ? meanLow * count : 0;
-      s.setSum(product, low + lowTimesCount);
-      // The source's own bound is not carried: it was vouched for to an eighth of an ulp of its
-      // sum, where it was read (see sumVouchedFor), plus the roundings here.
-      s.sumBound = Math.scalb(Math.ulp(product), -3)
-          + Math.scalb(Math.abs(low) + Math.abs(lowTimesCount), -51);
-      s.m2 = m2;
-      s.min = min;
-      s.max = max;
+    if (count == 0) {
+      return;
     }
-    return s;
+    if (exactSum != null) {
+      merge(of(count, mean, meanLow, m2, min, max)); // its exact sum takes the pair
+      return;
+    }
+    double product = mean * count;
+    double low = Double.isFinite(product) ? Math.fma(mean, count, -product) : 0;
+    double lowTimesCount = Double.isFinite(product) ? meanLow * count : 0;
+    // The pair normalised as a partial of its own holds it.
+    double high = product + (low + lowTimesCount);
+    boolean finite = Double.isFinite(high);
+    double error = finite ? twoSumError(product, low + lowTimesCount, high) : 0;
+    if (!finite) {
+      high = product;
+    }
+    // The source's own bound is not carried: it was vouched for to an eighth of an ulp of its
+    // sum, where it was read (see sumVouchedFor), plus the roundings here.
+    double bound = Math.scalb(Math.ulp(product), -3)
+        + Math.scalb(Math.abs(low) + Math.abs(lowTimesCount), -51);
+    merge(count, high, error, m2, min, max, bound);
   }
 
   /** Adds {@code values[0..n)}. */

@@ -37,6 +37,11 @@ public final class Stores {
   /** File systems whose rename is atomic and cheap: a local disk and HDFS, with its views. */
   private static final Set<String> ATOMIC_RENAME_SCHEMES =
       Set.of("file", "hdfs", "viewfs", "webhdfs", "swebhdfs");
+  /**
+   * The options of a local file opened for reading, as one set: {@code FileChannel.open} with an
+   * array of them builds a new set for every file.
+   */
+  private static final Set<StandardOpenOption> READ_ONLY = Set.of(StandardOpenOption.READ);
 
   private Stores() {}
 
@@ -213,7 +218,7 @@ public final class Stores {
     }
     FileChannel channel;
     try {
-      channel = FileChannel.open(local, StandardOpenOption.READ);
+      channel = FileChannel.open(local, READ_ONLY);
     } catch (NoSuchFileException e) {
       throw new FileNotFoundException(NO_SUCH_FILE);
     }

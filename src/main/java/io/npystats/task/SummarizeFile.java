@@ -92,16 +92,24 @@ public final class SummarizeFile {
    */
   public FirstRead first(String path, FileStatus listed, long listedLength, long maxSplitBytes,
       Stores.ReadableFile readAhead) {
+    // The loop of reading(), written out: this runs once a file, and the two lambdas it would
+    // take were made anew for every one.
     long start = System.nanoTime();
     long[] length = {0};
-    Stores.ReadableFile[] ahead = {readAhead};
-    return reading(() -> {
-          Stores.ReadableFile bytes = ahead[0];
-          ahead[0] = null;
-          return read(path, listed, listedLength, maxSplitBytes, start, length, bytes, false);
-        },
-        reason -> new FirstRead(
-            FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null));
+    Stores.ReadableFile bytes = readAhead;
+    for (int attempt = 1; ; attempt++) {
+      String reason;
+      try {
+        return read(path, listed, listedLength, maxSplitBytes, start, length, bytes, false);
+      } catch (IOException | RuntimeException e) {
+        reason = refusal(e, attempt);
+      }
+      bytes = null; // read ahead once: a second attempt reads the file
+      if (reason != null) {
+        return new FirstRead(
+            FileSummary.error(path, reason, length[0], Clocks.secondsSince(start)), null);
+      }
+    }
   }
 
   /**
@@ -149,24 +157,35 @@ public final class SummarizeFile {
   /** Runs {@code read}, trying it once more after a failure of the store; a refusal is a reason. */
   private static <T> T reading(Read<T> read, Function<String, T> refused) {
     for (int attempt = 1; ; attempt++) {
+      String reason;
       try {
         return read.read();
-      } catch (NpyFormatException e) {
-        return refused.apply(e.getMessage());
-      } catch (FileNotFoundException e) {
-        return refused.apply(Stores.IS_DIRECTORY.equals(e.getMessage())
-            || Stores.NOT_REGULAR.equals(e.getMessage()) ? e.getMessage() : Stores.NO_SUCH_FILE);
-      } catch (IOException e) {
-        if (attempt < READ_ATTEMPTS) {
-          continue;
-        }
-        return refused.apply("could not be read (" + READ_ATTEMPTS + " attempts): "
-            + e.getClass().getSimpleName() + ": " + e.getMessage());
-      } catch (RuntimeException e) {
-        return refused.apply("could not be read: " + e.getClass().getSimpleName() + ": "
-            + e.getMessage());
+      } catch (IOException | RuntimeException e) {
+        reason = refusal(e, attempt);
+      }
+      if (reason != null) {
+        return refused.apply(reason);
       }
     }
+  }
+
+  /**
+   * Why a read that threw {@code e} at its {@code attempt}th try refuses the file; null where it
+   * is to be tried again, a failure of the store rather than of the file.
+   */
+  private static String refusal(Exception e, int attempt) {
+    if (e instanceof NpyFormatException) {
+      return e.getMessage();
+    }
+    if (e instanceof FileNotFoundException) {
+      return Stores.IS_DIRECTORY.equals(e.getMessage())
+          || Stores.NOT_REGULAR.equals(e.getMessage()) ? e.getMessage() : Stores.NO_SUCH_FILE;
+    }
+    if (e instanceof IOException) {
+      return attempt < READ_ATTEMPTS ? null : "could not be read (" + READ_ATTEMPTS
+          + " attempts): " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    return "could not be read: " + e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.npystats.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -68,6 +69,34 @@ class NpyHeaderTest {
         .hasMessage("header nests deeper than 16 levels");
     assertThatThrownBy(() -> parse("{'descr': os.system('x')}"))
         .hasMessageStartingWith("header is not a Python literal: expected a literal at offset 10");
+  }
+
+  @Test
+  void theLastHeaderIsTakenFromBytesThatAreItsOwnAndOnlyFromThose() throws Exception {
+    byte[] file = file("{'descr': '<i2', 'fortran_order': False, 'shape': (3, 5), }      \n");
+    NpyHeader parsed = NpyHeader.read(new ByteArrayInputStream(file));
+    int offset = (int) parsed.dataOffset();
+
+    ByteBuffer same = ByteBuffer.allocateDirect(offset + 30);
+    same.put(file).put(new byte[30]).flip();
+    assertThat(NpyHeader.sameAsLast(same)).isSameAs(parsed);
+    assertThat(same.position()).isEqualTo(offset);
+
+    for (int at : new int[] {0, 7, 8, offset - 10, offset - 1}) {
+      byte[] other = file.clone();
+      other[at] ^= 1;
+      ByteBuffer differing = ByteBuffer.wrap(other);
+      assertThat(NpyHeader.sameAsLast(differing)).as("byte %d changed", at).isNull();
+      assertThat(differing.position()).isZero();
+    }
+    ByteBuffer cut = ByteBuffer.wrap(file, 0, offset - 1);
+    assertThat(NpyHeader.sameAsLast(cut)).isNull();
+    assertThat(cut.position()).isZero();
+    // From the buffer's position, not its start.
+    ByteBuffer later = ByteBuffer.allocate(offset + 5);
+    later.put(new byte[5]).put(file).flip().position(5);
+    assertThat(NpyHeader.sameAsLast(later)).isSameAs(parsed);
+    assertThat(later.position()).isEqualTo(offset + 5);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.npystats.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigDecimal;
@@ -279,6 +280,34 @@ class StreamingStatsTest {
     double[] exact = exact(all);
     assertThat(merged.mean()).isCloseTo(exact[0], within(1e-13));
     assertThat(merged.std()).isCloseTo(exact[1], within(1e-13));
+  }
+
+  @Test
+  void mergingPartsGivesToTheBitWhatMergingThePartialOfThemGives() {
+    double[][] files = {normal(1000, -5, 1, 3), normal(7, 1e12, 1, 4), {1e308, 1e308},
+        {Double.POSITIVE_INFINITY, 1}, {Double.NaN}, {}, normal(3000, 5, 3, 5), {-0.0}};
+    StreamingStats viaPartials = new StreamingStats();
+    StreamingStats viaParts = new StreamingStats();
+    for (double[] file : files) {
+      StreamingStats f = new StreamingStats();
+      f.add(file, file.length);
+      viaPartials.merge(StreamingStats.of(f.count(), f.mean(), f.meanLow(), f.m2(), f.min(),
+          f.max()));
+      viaParts.merge(f.count(), f.mean(), f.meanLow(), f.m2(), f.min(), f.max());
+      assertThat(bits(viaParts)).as("after %d values", file.length).isEqualTo(bits(viaPartials));
+    }
+    StreamingStats exact = StreamingStats.exact();
+    exact.merge(2, 0.5, 0, 0.5, 0, 1);
+    assertThat(exact.mean()).isEqualTo(0.5);
+    assertThatThrownBy(() -> viaParts.merge(-1, 0, 0, 0, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static long[] bits(StreamingStats s) {
+    return new long[] {s.count(), Double.doubleToRawLongBits(s.mean()),
+        Double.doubleToRawLongBits(s.meanLow()), Double.doubleToRawLongBits(s.m2()),
+        Double.doubleToRawLongBits(s.min()), Double.doubleToRawLongBits(s.max()),
+        Double.doubleToRawLongBits(s.std())};
   }
 
   @Test
