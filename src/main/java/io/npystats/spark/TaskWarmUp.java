@@ -29,6 +29,8 @@ public final class TaskWarmUp {
   /** Reads of the file of 100,000 samples, then of the small one. */
   static final int LARGE_READS = 60;
   static final int SMALL_READS = 2_000;
+  /** Parquet files written after the first, each closed with its footer. */
+  static final int PARQUET_FILES = 16;
   /**
    * How many times the job's messages go through Java's serialization and back. The first time
    * builds the classes' descriptions; the rest run Java's own writing and reading code enough
@@ -51,9 +53,10 @@ public final class TaskWarmUp {
    * two and leaves the other mostly idle; there the warm-up costs little, and on two cores it took
    * some 0.1 s off the first job (docs/performance.md#the-first-job). It writes a file of 100,000
    * samples, one of 1,000 and a Parquet file to a temporary folder, summarises the first 60 times
-   * and the second 2,000 times, writes the rows to the Parquet file, reads the first once more in
-   * two splits, sends the job's kinds of message through Java's serialization and back, {@link
-   * #SERIALIZATION_ROUNDS} times ({@link #sentAndReceived}), and removes all three; a failure only
+   * and the second 2,000 times, writes the rows to the Parquet file and one row to each of
+   * {@link #PARQUET_FILES} more (each removed once closed), reads the first once more in two
+   * splits, sends the job's kinds of message through Java's serialization and back, {@link
+   * #SERIALIZATION_ROUNDS} times ({@link #sentAndReceived}), and removes the rest; a failure only
    * ends it. A JVM with one core skips it, and so does {@code --conf
    * spark.hadoop.npystats.stats.warm-up=false}, read before Spark starts, from the system property
    * {@code spark-submit} sets for it.
@@ -94,15 +97,27 @@ public final class TaskWarmUp {
       StatsJob.FileStatsFormat format = StatsJob.FileStatsFormat.of("warm-up",
           System.getProperty(ParquetRecords.CODEC_SETTING));
       SummarizeFile task = new SummarizeFile(conf);
+      FileSummary row = null;
       try (ParquetRecords<FileSummary> rows = format.create(conf,
           new org.apache.hadoop.fs.Path(dir.resolve("warm-up.parquet").toUri()))) {
         for (int i = 0; i < LARGE_READS + SMALL_READS; i++) {
-          FileSummary row = task.apply((i < LARGE_READS ? large : small).toString());
+          row = task.apply((i < LARGE_READS ? large : small).toString());
           if (!row.isOk()) {
             return false;
           }
           rows.write(row);
         }
+      }
+      // More files of a row each: a task's file ends with its footer, whose code (Parquet's
+      // metadata and its Thrift encoding) a single file runs too few times to be compiled, and
+      // the job's first tasks would then compile it, beside the tasks, as they end.
+      for (int i = 0; i < PARQUET_FILES; i++) {
+        Path file = dir.resolve("warm-up-" + i + ".parquet");
+        try (ParquetRecords<FileSummary> rows = format.create(conf,
+            new org.apache.hadoop.fs.Path(file.toUri()))) {
+          rows.write(row);
+        }
+        Files.delete(file);
       }
       // The job's messages, made from the large file read in two splits.
       org.apache.hadoop.fs.Path largePath = new org.apache.hadoop.fs.Path(large.toUri());
