@@ -536,16 +536,10 @@ public final class ReadAhead implements AutoCloseable {
 
     /** Drops the smallest kept buffer, giving its bytes back to the budget; false where none is. */
     synchronized boolean dropOne() {
-      ByteBuffer smallest = null;
-      for (ByteBuffer b : kept) {
-        if (smallest == null || b.capacity() < smallest.capacity()) {
-          smallest = b;
-        }
-      }
+      ByteBuffer smallest = take(0);
       if (smallest == null) {
         return false;
       }
-      remove(smallest);
       budget.release(smallest.capacity());
       return true;
     }
