@@ -181,7 +181,8 @@ public final class NpyHeader {
               + headerGot);
     }
     Parsed last = lastParsed;
-    if (last != null && last.major() == major && Arrays.equals(last.bytes(), header)) {
+    if (last != null && last.major() == major && Arrays.equals(last.prefix(), 8 + lengthBytes,
+        last.prefix().length, header, 0, header.length)) {
       return last.header();
     }
     Charset charset = major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
@@ -191,7 +192,7 @@ public final class NpyHeader {
     byte[] prefix = Arrays.copyOf(preamble, (int) dataOffset);
     System.arraycopy(lengthField, 0, prefix, 8, lengthBytes);
     System.arraycopy(header, 0, prefix, 8 + lengthBytes, header.length);
-    lastParsed = new Parsed(major, header, prefix, parsed);
+    lastParsed = new Parsed(major, prefix, parsed);
     return parsed;
   }
 
@@ -222,10 +223,10 @@ public final class NpyHeader {
   }
 
   /**
-   * A header that parsed, with the bytes it was parsed from: the dict's, and every byte before
-   * the data.
+   * A header that parsed, with every byte before its data: the magic, the version, the length
+   * field and the dict it was parsed from.
    */
-  private record Parsed(int major, byte[] bytes, byte[] prefix, NpyHeader header) {}
+  private record Parsed(int major, byte[] prefix, NpyHeader header) {}
 
   /**
    * The last header that parsed, in any thread. The files of a data set mostly share one header,
