@@ -224,12 +224,21 @@ final class ParquetRecords<R> implements Closeable {
     return Binary.fromConstantByteArray(bytes.array());
   }
 
-  /** Hands each record's stored values to Parquet, a missing value as no value. */
+  /**
+   * Hands each record's stored values to Parquet, a missing value as no value. A number goes
+   * unboxed ({@link Column#getDouble} and the like), and a text that is the same object as the
+   * last row's in its column (a file's dtype and shape, its status) as the same bytes, encoded
+   * once: a {@code stats} task writes a row for every file it reads, and these were a large share
+   * of a small file's time (docs/performance.md, "Where the warm job's time goes").
+   */
   private static final class RecordWriteSupport<R> extends WriteSupport<R> {
     private final Columns<R> columns;
     private final List<Column<R>> stored;
     private final MessageType schema;
     private final Map<String, String> footer;
+    /** For each stored column: its last text, and the bytes written for it. */
+    private final String[] lastText;
+    private final Binary[] lastBytes;
     private RecordConsumer out;
 
     RecordWriteSupport(Columns<R> columns, MessageType schema, Map<String, String> footer) {
@@ -237,6 +246,8 @@ final class ParquetRecords<R> implements Closeable {
       this.stored = columns.stored();
       this.schema = schema;
       this.footer = footer;
+      this.lastText = new String[stored.size()];
+      this.lastBytes = new Binary[stored.size()];
     }
 
     @Override
@@ -251,24 +262,52 @@ final class ParquetRecords<R> implements Closeable {
 
     @Override
     public void write(R record) {
+      boolean figures = columns.hasFigures(record);
       out.startMessage();
-      for (int i = 0; i < stored.size(); i++) {
+      for (int i = 0; i < lastText.length; i++) {
         Column<R> column = stored.get(i);
-        Object value = columns.tableValue(column, record);
-        if (value == null) {
+        if (column.figure() && !figures) {
           continue;
         }
-        out.startField(column.name(), i);
         switch (column.type()) {
-          // The text's UTF-8 bytes as they are: Binary.fromString wraps them in a buffer
-          // besides, for every value.
-          case TEXT -> out.addBinary(
-              Binary.fromConstantByteArray(((String) value).getBytes(StandardCharsets.UTF_8)));
-          case INT -> out.addInteger((Integer) value);
-          case LONG -> out.addLong((Long) value);
-          case DOUBLE -> out.addDouble((Double) value);
-          case BOOLEAN -> out.addBoolean((Boolean) value);
-          case TIMESTAMP -> out.addBinary(int96((Timestamp) value));
+          case TEXT -> {
+            String text = (String) column.get(record);
+            if (text == null) {
+              continue;
+            }
+            if (text != lastText[i]) {
+              // The text's UTF-8 bytes as they are: Binary.fromString wraps them in a buffer
+              // besides, for every value.
+              lastBytes[i] = Binary.fromConstantByteArray(text.getBytes(StandardCharsets.UTF_8));
+              lastText[i] = text;
+            }
+            out.startField(column.name(), i);
+            out.addBinary(lastBytes[i]);
+          }
+          case INT -> {
+            out.startField(column.name(), i);
+            out.addInteger(column.getInt(record));
+          }
+          case LONG -> {
+            out.startField(column.name(), i);
+            out.addLong(column.getLong(record));
+          }
+          case DOUBLE -> {
+            out.startField(column.name(), i);
+            out.addDouble(column.getDouble(record));
+          }
+          case BOOLEAN -> {
+            out.startField(column.name(), i);
+            out.addBoolean(column.getBoolean(record));
+          }
+          case TIMESTAMP -> {
+            Timestamp time = (Timestamp) column.get(record);
+            if (time == null) {
+              continue;
+            }
+            out.startField(column.name(), i);
+            out.addBinary(int96(time));
+          }
         }
         out.endField(column.name(), i);
       }

@@ -5,25 +5,31 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * One field of a record as every copy of it is spelled: a table column, a field of the child
  * processes' result lines, a value engines must agree on. The {@code spark} package maps the
  * {@link Type} to Spark's; nothing here knows Spark.
  *
- * @param name the column's name in the tables and in messages, e.g. {@code mean_low}
- * @param nullable whether the value may be missing; only text may
- * @param stored whether the tables hold it; a value carried between processes only is not
- * @param exact whether two runs over the same files must give it bit for bit; what the file
- *     cost to read or write need not be the same
- * @param figure whether it is a figure of the data, which a record that has none (a refused
- *     file) leaves missing in the tables rather than showing a count of 0 or a NaN
- * @param derived whether the record works it out from its other components rather than holding
- *     it in a component of its own
+ * <p>A number is read from its record unboxed ({@link #getDouble} and the like): a table's
+ * writer takes every row's numbers that way, where {@link #get} makes an object of each.
+ *
  * @param <R> the record
  */
-public record Column<R>(String name, Type type, Function<R, ?> getter, boolean nullable,
-    boolean stored, boolean exact, boolean figure, boolean derived) {
+public final class Column<R> {
+  private final String name;
+  private final Type type;
+  /** By {@link #type}: a Function, ToIntFunction, ToLongFunction, ToDoubleFunction or Predicate. */
+  private final Object getter;
+  private final boolean nullable;
+  private final boolean stored;
+  private final boolean exact;
+  private final boolean figure;
+  private final boolean derived;
 
   /**
    * The Java type of a value: {@link String}, {@link Integer}, {@link Long}, {@link Double},
@@ -49,10 +55,61 @@ public record Column<R>(String name, Type type, Function<R, ?> getter, boolean n
     }
   }
 
-  public Column {
+  private Column(String name, Type type, Object getter, List<Trait> traits) {
+    this.name = name;
+    this.type = type;
+    this.getter = Objects.requireNonNull(getter, "getter");
+    this.nullable = traits.contains(Trait.NULLABLE);
+    this.stored = !traits.contains(Trait.NOT_STORED);
+    this.exact = !traits.contains(Trait.MEASURED);
+    this.figure = traits.contains(Trait.FIGURE);
+    this.derived = traits.contains(Trait.DERIVED);
     if (nullable && type != Type.TEXT) {
       throw new IllegalArgumentException(name + ": only text may be missing");
     }
+  }
+
+  /** The column's name in the tables and in messages, e.g. {@code mean_low}. */
+  public String name() {
+    return name;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  /** Whether the value may be missing; only text may. */
+  public boolean nullable() {
+    return nullable;
+  }
+
+  /** Whether the tables hold it; a value carried between processes only is not. */
+  public boolean stored() {
+    return stored;
+  }
+
+  /**
+   * Whether two runs over the same files must give it bit for bit; what the file cost to read or
+   * write need not be the same.
+   */
+  public boolean exact() {
+    return exact;
+  }
+
+  /**
+   * Whether it is a figure of the data, which a record that has none (a refused file) leaves
+   * missing in the tables rather than showing a count of 0 or a NaN.
+   */
+  public boolean figure() {
+    return figure;
+  }
+
+  /**
+   * Whether the record works it out from its other components rather than holding it in a
+   * component of its own.
+   */
+  public boolean derived() {
+    return derived;
   }
 
   /** What sets a column apart from the plain one: stored, exact, never missing. */
@@ -73,39 +130,71 @@ public record Column<R>(String name, Type type, Function<R, ?> getter, boolean n
   }
 
   public static <R> Column<R> text(String name, Function<R, String> getter, Trait... traits) {
-    return of(name, Type.TEXT, getter, traits);
+    return new Column<>(name, Type.TEXT, getter, List.of(traits));
   }
 
-  public static <R> Column<R> int32(String name, Function<R, Integer> getter, Trait... traits) {
-    return of(name, Type.INT, getter, traits);
+  public static <R> Column<R> int32(String name, ToIntFunction<R> getter, Trait... traits) {
+    return new Column<>(name, Type.INT, getter, List.of(traits));
   }
 
-  public static <R> Column<R> int64(String name, Function<R, Long> getter, Trait... traits) {
-    return of(name, Type.LONG, getter, traits);
+  public static <R> Column<R> int64(String name, ToLongFunction<R> getter, Trait... traits) {
+    return new Column<>(name, Type.LONG, getter, List.of(traits));
   }
 
-  public static <R> Column<R> float64(String name, Function<R, Double> getter, Trait... traits) {
-    return of(name, Type.DOUBLE, getter, traits);
+  public static <R> Column<R> float64(String name, ToDoubleFunction<R> getter, Trait... traits) {
+    return new Column<>(name, Type.DOUBLE, getter, List.of(traits));
   }
 
-  public static <R> Column<R> bool(String name, Function<R, Boolean> getter, Trait... traits) {
-    return of(name, Type.BOOLEAN, getter, traits);
+  public static <R> Column<R> bool(String name, Predicate<R> getter, Trait... traits) {
+    return new Column<>(name, Type.BOOLEAN, getter, List.of(traits));
   }
 
   public static <R> Column<R> timestamp(String name, Function<R, Timestamp> getter,
       Trait... traits) {
-    return of(name, Type.TIMESTAMP, getter, traits);
+    return new Column<>(name, Type.TIMESTAMP, getter, List.of(traits));
   }
 
-  private static <R> Column<R> of(String name, Type type, Function<R, ?> getter, Trait... traits) {
-    List<Trait> t = List.of(traits);
-    return new Column<>(name, type, getter, t.contains(Trait.NULLABLE),
-        !t.contains(Trait.NOT_STORED), !t.contains(Trait.MEASURED), t.contains(Trait.FIGURE),
-        t.contains(Trait.DERIVED));
-  }
-
+  /** The value, boxed where it is a number or a truth value: a {@link Type#javaType} of it. */
+  @SuppressWarnings("unchecked")
   public Object get(R record) {
-    return getter.apply(record);
+    return switch (type) {
+      case TEXT, TIMESTAMP -> ((Function<R, ?>) getter).apply(record);
+      case INT -> getInt(record);
+      case LONG -> getLong(record);
+      case DOUBLE -> getDouble(record);
+      case BOOLEAN -> getBoolean(record);
+    };
+  }
+
+  /** The value of an {@link Type#INT} column. */
+  @SuppressWarnings("unchecked")
+  public int getInt(R record) {
+    return ((ToIntFunction<R>) typed(Type.INT)).applyAsInt(record);
+  }
+
+  /** The value of a {@link Type#LONG} column. */
+  @SuppressWarnings("unchecked")
+  public long getLong(R record) {
+    return ((ToLongFunction<R>) typed(Type.LONG)).applyAsLong(record);
+  }
+
+  /** The value of a {@link Type#DOUBLE} column. */
+  @SuppressWarnings("unchecked")
+  public double getDouble(R record) {
+    return ((ToDoubleFunction<R>) typed(Type.DOUBLE)).applyAsDouble(record);
+  }
+
+  /** The value of a {@link Type#BOOLEAN} column. */
+  @SuppressWarnings("unchecked")
+  public boolean getBoolean(R record) {
+    return ((Predicate<R>) typed(Type.BOOLEAN)).test(record);
+  }
+
+  private Object typed(Type wanted) {
+    if (type != wanted) {
+      throw new IllegalStateException(name + " is " + type + ", not " + wanted);
+    }
+    return getter;
   }
 
   /** Whether two values are the same: doubles bit for bit, so NaN is NaN and -0.0 is not 0.0. */

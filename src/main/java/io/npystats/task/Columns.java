@@ -113,6 +113,14 @@ public final class Columns<R> {
     return new Columns<>(type, all, hasFigures);
   }
 
+  /**
+   * Whether the tables show {@code record}'s {@link Column#figure() figures}; where not, they are
+   * missing.
+   */
+  public boolean hasFigures(R record) {
+    return hasFigures.test(record);
+  }
+
   /** The value {@code column} shows in the tables for {@code record}. */
   public Object tableValue(Column<R> column, R record) {
     return column.figure() && !hasFigures.test(record) ? null : column.get(record);

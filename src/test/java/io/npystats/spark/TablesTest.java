@@ -167,6 +167,11 @@ class TablesTest {
         2.5, 0.1875, 0, 152, 0.001);
     FileSummary refused = new FileSummary("/d/b\u00e9 x.npy", "error", "not a .npy file", null,
         null, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 17, 0.25);
+    // Texts the writer encodes once while they stay the same object: the same dtype object, an
+    // equal shape of another object, a different path; and then the first row again.
+    FileSummary sameTexts = new FileSummary("/d/c.npy", ok.status(), null, ok.dtype(),
+        new String("(3,)".toCharArray()), 3, 1.5, 0.5, 1, 2, 0.75, 0, 152, 0.002);
+    List<FileSummary> rows = List.of(ok, refused, sameTexts, ok);
     RunRow run = new RunRow("stats", "/d", "local[2]", "app-1", spark.version(),
         new Timestamp(1_700_000_000_123L), 2, 1, 1, 3, 169, 1.5, 2.5, 3.5, 4.5, 5.5, 0.5, 0.25,
         -1, 2.5);
@@ -174,8 +179,9 @@ class TablesTest {
 
     String bySpark = dir.resolve("by-spark").toString();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    spark.createDataFrame(jsc.parallelize(List.of(Tables.row("r1", FileSummary.COLUMNS, ok),
-        Tables.row("r1", FileSummary.COLUMNS, refused)), 1), Tables.FILE_STATS_SCHEMA)
+    spark.createDataFrame(jsc.parallelize(
+        rows.stream().map(row -> Tables.row("r1", FileSummary.COLUMNS, row)).toList(), 1),
+        Tables.FILE_STATS_SCHEMA)
         .coalesce(1).write().option("parquet.enable.dictionary", "false")
         .partitionBy(Tables.RUN_ID).parquet(Tables.path(bySpark, Tables.FILE_STATS));
     Tables.writeRun(spark.createDataFrame(List.of(Tables.row("r1", RunRow.COLUMNS, run)),
@@ -191,8 +197,9 @@ class TablesTest {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(staging,
             format.fileName(0, "test"));
         try (ParquetRecords<FileSummary> out = format.create(conf, file)) {
-          out.write(ok);
-          out.write(refused);
+          for (FileSummary row : rows) {
+            out.write(row);
+          }
         }
         tables.replacePartition(Tables.FILE_STATS, runId, staging, List.of(file));
       }
@@ -233,7 +240,7 @@ class TablesTest {
     }
     assertThat(spark.read().parquet(Tables.path(direct, Tables.FILE_STATS))
         .groupBy(Tables.RUN_ID).count().orderBy(Tables.RUN_ID).collectAsList())
-        .map(Row::toString).containsExactly("[r1,2]", "[r2,2]");
+        .map(Row::toString).containsExactly("[r1,4]", "[r2,4]");
     try (var names = java.nio.file.Files.walk(Path.of(direct))) {
       assertThat(names.map(p -> p.getFileName().toString()))
           .noneMatch(name -> name.startsWith(Warehouse.STAGING_PREFIX));

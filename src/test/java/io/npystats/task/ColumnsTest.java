@@ -57,8 +57,28 @@ class ColumnsTest {
         assertThat(components[i].getAccessor().invoke(record)).isEqualTo(values[i]);
         assertThat(column.get(record)).as(type.getSimpleName() + "." + column.name())
             .isEqualTo(values[i]);
+        Object unboxed = switch (column.type()) {
+          case INT -> column.getInt(record);
+          case LONG -> column.getLong(record);
+          case DOUBLE -> column.getDouble(record);
+          case BOOLEAN -> column.getBoolean(record);
+          case TEXT, TIMESTAMP -> column.get(record);
+        };
+        assertThat(unboxed).as(type.getSimpleName() + "." + column.name() + ", unboxed")
+            .isEqualTo(values[i]);
       }
     }
+  }
+
+  @Test
+  void aNumberIsReadOnlyAsItsOwnType() {
+    Whole whole = new Whole("w", new Part(4, "linux"), 12);
+    Column<Whole> n = WHOLE.all().get(4);
+    assertThat(n.getLong(whole)).isEqualTo(12);
+    assertThatThrownBy(() -> n.getDouble(whole)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("n is LONG, not DOUBLE");
+    assertThatThrownBy(() -> WHOLE.all().get(0).getInt(whole))
+        .hasMessage("name is TEXT, not INT");
   }
 
   @Test
