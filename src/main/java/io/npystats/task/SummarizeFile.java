@@ -27,6 +27,9 @@ public final class SummarizeFile {
 
   private final Configuration conf;
   private final NpyReader reader;
+  /** The partial of each whole file read, cleared for the next: one, with its working memory. */
+  private final StreamingStats fileStats = new StreamingStats();
+  private final NpyReader.ChunkConsumer addToFileStats = fileStats::add;
   private FileSystem fileSystem;
   private URI fileSystemUri;
 
@@ -207,8 +210,9 @@ public final class SummarizeFile {
       if (headerOnly) {
         return null;
       }
-      StreamingStats stats = new StreamingStats();
-      reader.readData(file.channel(), header, stats::add);
+      fileStats.clear();
+      reader.readData(file.channel(), header, addToFileStats);
+      StreamingStats stats = fileStats;
       if (!stats.sumVouchedFor()) {
         stats = readExactly(path, listed, header.dtype(), header.dataOffset(),
             header.dataLength(), "the file");

@@ -40,7 +40,9 @@ class TaskWarmUpTest {
     StatsJob.ReadPartition partition = (StatsJob.ReadPartition) received.get(3);
     assertThat(partition.first().large()).hasSize(1);
     assertThat(partition.first().large().get(0).count()).isEqualTo(2);
+    // Every field of the parts but the partials' working memory, which is not sent.
     assertThat(partition.first().parts()).usingRecursiveComparison()
+        .ignoringFieldsMatchingRegexes("(.*\\.)?stats\\.(state|sums)")
         .isEqualTo(((StatsJob.ReadPartition) sent.get(3)).first().parts());
     // The row of the file merged from its two splits: its exact mean, 4,949 / 100.
     assertThat(partition.first().totals().stats().mean()).isEqualTo(4949.0 / 100);

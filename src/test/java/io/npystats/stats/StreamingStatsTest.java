@@ -303,6 +303,27 @@ class StreamingStatsTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void aClearedPartialGivesToTheBitWhatANewOneGives() {
+    // One partial for a file after another, as a reader keeps it: whatever the last file left
+    // (a drifting mean, a NaN, an overflow, exact sums), the next one starts afresh.
+    double[][] files = {normal(1000, -5, 1, 3), {1, 1e7, 1e7, 1e7}, {Double.NaN, 1},
+        {1e308, 1e308}, {}, normal(3000, 1e9, 3, 5), {-0.0}, normal(10, 0, 1, 6)};
+    StreamingStats reused = StreamingStats.exact();
+    reused.add(new double[] {1e20, 1, -1e20}, 3);
+    for (double[] file : files) {
+      reused.clear();
+      StreamingStats fresh = new StreamingStats();
+      for (int from = 0; from < file.length; from += 64) {
+        double[] chunk = Arrays.copyOfRange(file, from, Math.min(file.length, from + 64));
+        reused.add(chunk, chunk.length);
+        fresh.add(chunk, chunk.length);
+      }
+      assertThat(bits(reused)).as("%d values", file.length).isEqualTo(bits(fresh));
+      assertThat(reused.sumVouchedFor()).isEqualTo(fresh.sumVouchedFor());
+    }
+  }
+
   private static long[] bits(StreamingStats s) {
     return new long[] {s.count(), Double.doubleToRawLongBits(s.mean()),
         Double.doubleToRawLongBits(s.meanLow()), Double.doubleToRawLongBits(s.m2()),
