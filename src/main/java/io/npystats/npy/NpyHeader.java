@@ -208,25 +208,37 @@ public final class NpyHeader {
     if (last == null) {
       return null;
     }
-    byte[] prefix = last.prefix();
+    ByteBuffer prefix = last.prefixBytes();
     int start = bytes.position();
-    if (bytes.limit() - start < prefix.length) {
+    int limit = bytes.limit();
+    int end = start + prefix.remaining();
+    if (limit < end) {
       return null;
     }
     // One bulk comparison: byte by byte, a direct buffer's checks on every byte cost a tenth of
-    // what a small file's header took.
-    if (bytes.slice(start, prefix.length).mismatch(ByteBuffer.wrap(prefix)) >= 0) {
-      return null;
+    // what a small file's header took. The buffer's own limit bounds it, rather than a view made
+    // for every file.
+    bytes.limit(end);
+    boolean same = bytes.mismatch(prefix) < 0;
+    bytes.limit(limit);
+    if (same) {
+      bytes.position(end);
     }
-    bytes.position(start + prefix.length);
-    return last.header();
+    return same ? last.header() : null;
   }
 
   /**
    * A header that parsed, with every byte before its data: the magic, the version, the length
    * field and the dict it was parsed from.
+   *
+   * @param prefixBytes those bytes, read only, for every thread to compare with: a bulk
+   *     comparison leaves its position where it is
    */
-  private record Parsed(int major, byte[] prefix, NpyHeader header) {}
+  private record Parsed(int major, byte[] prefix, NpyHeader header, ByteBuffer prefixBytes) {
+    Parsed(int major, byte[] prefix, NpyHeader header) {
+      this(major, prefix, header, ByteBuffer.wrap(prefix).asReadOnlyBuffer());
+    }
+  }
 
   /**
    * The last header that parsed, in any thread. The files of a data set mostly share one header,
