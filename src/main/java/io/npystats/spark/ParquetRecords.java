@@ -19,17 +19,20 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopStreams;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -47,10 +50,19 @@ import org.apache.spark.sql.types.StructType;
  * fresh JVM starting the SQL engine, planning and compiling the writes, and running a second job,
  * for tables of a few thousand rows (docs/performance.md#writing-the-tables).
  *
+ * <p>Rows are taken in batches and written a column at a time, straight to Parquet's column
+ * writers, as Parquet's own writer lays out a file's row groups and pages: a {@code stats} task
+ * writes a row for every file it reads, and Parquet's record API, which takes a row a field at a
+ * time and finds each field's column and levels on the way, cost a small file a sixth of its time
+ * (docs/performance.md, "Where the warm job's time goes"). A batch ends on a row, and so does
+ * every page: Parquet starts a page only where the rows written so far end.
+ *
  * @param <R> the record
  */
 final class ParquetRecords<R> implements Closeable {
   private static final int BUFFER_BYTES = 64 * 1024;
+  /** Rows a batch: its records are held until their columns are written. */
+  static final int BATCH_ROWS = 1024;
   /** The key under which Spark keeps a file's schema in its footer, and reads it back. */
   static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
   static final String SPARK_VERSION_KEY = "org.apache.spark.version";
@@ -62,7 +74,25 @@ final class ParquetRecords<R> implements Closeable {
   /** The Julian day of 1970-01-01, where INT96 times count days from. */
   private static final int JULIAN_DAY_OF_EPOCH = 2_440_588;
 
-  private final ParquetWriter<R> writer;
+  private final Columns<R> columns;
+  private final List<Column<R>> stored;
+  private final MessageType schema;
+  private final ColumnDescriptor[] descriptors;
+  private final Map<String, String> footer;
+  private final ParquetProperties properties;
+  private final CodecFactory codecs;
+  private final CodecFactory.BytesCompressor compressor;
+  private final ParquetFileWriter out;
+  /** For each stored column: its last text, and the bytes written for it. */
+  private final String[] lastText;
+  private final Binary[] lastBytes;
+  private final Object[] batch = new Object[BATCH_ROWS];
+  private int batched;
+  /** The row group being written: its pages, its columns, and its rows so far. */
+  private ColumnChunkPageWriteStore pages;
+  private ColumnWriteStore group;
+  private ColumnWriter[] writers;
+  private long groupRows;
 
   /**
    * Creates {@code file}, which must not exist.
@@ -75,18 +105,34 @@ final class ParquetRecords<R> implements Closeable {
    */
   ParquetRecords(Configuration conf, Path file, Columns<R> columns, String sparkSchema,
       String sparkVersion, String codec, boolean dictionary) throws IOException {
-    MessageType schema = parquetSchema(columns);
-    Map<String, String> footer = new HashMap<>();
+    this.columns = columns;
+    this.stored = columns.stored();
+    this.schema = parquetSchema(columns);
+    this.descriptors = schema.getColumns().toArray(new ColumnDescriptor[0]);
+    this.footer = new HashMap<>();
     footer.put(SPARK_VERSION_KEY, sparkVersion);
     footer.put(SPARK_SCHEMA_KEY, sparkSchema);
-    this.writer = new Builder<>(inExistingFolder(file, conf),
-        new RecordWriteSupport<>(columns, schema, footer))
-        .withConf(conf)
-        .withWriteMode(ParquetFileWriter.Mode.CREATE)
-        .withCompressionCodec(codec(codec))
-        .withDictionaryEncoding(dictionary)
+    this.lastText = new String[stored.size()];
+    this.lastBytes = new Binary[stored.size()];
+    this.properties = ParquetProperties.builder()
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+        .withDictionaryEncoding(dictionary)
         .build();
+    // The compression first: a name Parquet does not have is refused before the file is made.
+    CompressionCodecName compression = codec(codec);
+    this.codecs = new CodecFactory(conf, properties.getPageSizeThreshold());
+    try {
+      this.compressor = codecs.getCompressor(compression);
+      this.out = new ParquetFileWriter(inExistingFolder(file, conf), schema,
+          ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE,
+          ParquetWriter.MAX_PADDING_SIZE_DEFAULT, properties.getColumnIndexTruncateLength(),
+          properties.getStatisticsTruncateLength(), properties.getPageWriteChecksumEnabled());
+      out.start();
+    } catch (IOException | RuntimeException | FSError e) {
+      codecs.release();
+      throw e instanceof IOException io ? io : unchecked(e);
+    }
+    startRowGroup();
   }
 
   /**
@@ -150,20 +196,120 @@ final class ParquetRecords<R> implements Closeable {
   }
 
   void write(R record) throws IOException {
-    try {
-      writer.write(record);
-    } catch (RuntimeException | FSError e) {
-      throw unchecked(e);
+    batch[batched++] = record;
+    if (batched == BATCH_ROWS) {
+      writeBatch();
     }
   }
 
   @Override
   public void close() throws IOException {
     try {
-      writer.close();
+      writeBatch();
+      endRowGroup();
+      out.end(footer);
+    } catch (RuntimeException | FSError e) {
+      throw unchecked(e);
+    } finally {
+      codecs.release();
+    }
+  }
+
+  private void startRowGroup() {
+    pages = new ColumnChunkPageWriteStore(compressor, schema, properties.getAllocator(),
+        properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+    group = properties.newColumnWriteStore(schema, pages);
+    writers = new ColumnWriter[descriptors.length];
+    for (int i = 0; i < descriptors.length; i++) {
+      writers[i] = group.getColumnWriter(descriptors[i]);
+    }
+    groupRows = 0;
+  }
+
+  /** Writes the row group's pages to the file, where it has any rows. */
+  private void endRowGroup() throws IOException {
+    if (groupRows > 0) {
+      out.startBlock(groupRows);
+      group.flush();
+      pages.flushToFileWriter(out);
+      out.endBlock();
+    }
+    group.close();
+  }
+
+  /**
+   * The batch's rows, a column at a time, then the end of each row for the column store, which
+   * ends a page where one is full; a row group as large as Parquet's own goes to the file.
+   */
+  private void writeBatch() throws IOException {
+    try {
+      for (int i = 0; i < writers.length; i++) {
+        writeColumn(i);
+      }
+      for (int r = 0; r < batched; r++) {
+        group.endRecord();
+      }
     } catch (RuntimeException | FSError e) {
       throw unchecked(e);
     }
+    groupRows += batched;
+    java.util.Arrays.fill(batch, 0, batched, null);
+    batched = 0;
+    if (group.getBufferedSize() >= ParquetWriter.DEFAULT_BLOCK_SIZE) {
+      endRowGroup();
+      startRowGroup();
+    }
+  }
+
+  /** Column {@code i} of every row in the batch; a missing value as no value. */
+  @SuppressWarnings("unchecked")
+  private void writeColumn(int i) {
+    Column<R> column = stored.get(i);
+    ColumnWriter writer = writers[i];
+    // A present value is defined at the column's level: 1 for an optional column, 0 otherwise.
+    int defined = descriptors[i].getMaxDefinitionLevel();
+    boolean figure = column.figure();
+    for (int r = 0; r < batched; r++) {
+      R record = (R) batch[r];
+      if (figure && !columns.hasFigures(record)) {
+        writer.writeNull(0, 0);
+        continue;
+      }
+      switch (column.type()) {
+        case TEXT -> {
+          String text = (String) column.get(record);
+          if (text == null) {
+            writer.writeNull(0, 0);
+          } else {
+            writer.write(bytesOf(i, text), 0, defined);
+          }
+        }
+        case INT -> writer.write(column.getInt(record), 0, defined);
+        case LONG -> writer.write(column.getLong(record), 0, defined);
+        case DOUBLE -> writer.write(column.getDouble(record), 0, defined);
+        case BOOLEAN -> writer.write(column.getBoolean(record), 0, defined);
+        case TIMESTAMP -> {
+          Timestamp time = (Timestamp) column.get(record);
+          if (time == null) {
+            writer.writeNull(0, 0);
+          } else {
+            writer.write(int96(time), 0, defined);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A text's UTF-8 bytes as they are (Binary.fromString wraps them in a buffer besides), encoded
+   * once while the column's text stays the same object: a file's dtype and shape, its status.
+   */
+  private Binary bytesOf(int column, String text) {
+    if (text != lastText[column]) {
+      lastBytes[column] = Binary.fromConstantByteArray(text.getBytes(StandardCharsets.UTF_8));
+      lastText[column] = text;
+    }
+    return lastBytes[column];
   }
 
   /**
@@ -222,115 +368,5 @@ final class ParquetRecords<R> implements Closeable {
     ByteBuffer bytes = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
     bytes.putLong(nanosOfDay).putInt(Math.toIntExact(day + JULIAN_DAY_OF_EPOCH));
     return Binary.fromConstantByteArray(bytes.array());
-  }
-
-  /**
-   * Hands each record's stored values to Parquet, a missing value as no value. A number goes
-   * unboxed ({@link Column#getDouble} and the like), and a text that is the same object as the
-   * last row's in its column (a file's dtype and shape, its status) as the same bytes, encoded
-   * once: a {@code stats} task writes a row for every file it reads, and these were a large share
-   * of a small file's time (docs/performance.md, "Where the warm job's time goes").
-   */
-  private static final class RecordWriteSupport<R> extends WriteSupport<R> {
-    private final Columns<R> columns;
-    private final List<Column<R>> stored;
-    private final MessageType schema;
-    private final Map<String, String> footer;
-    /** For each stored column: its last text, and the bytes written for it. */
-    private final String[] lastText;
-    private final Binary[] lastBytes;
-    private RecordConsumer out;
-
-    RecordWriteSupport(Columns<R> columns, MessageType schema, Map<String, String> footer) {
-      this.columns = columns;
-      this.stored = columns.stored();
-      this.schema = schema;
-      this.footer = footer;
-      this.lastText = new String[stored.size()];
-      this.lastBytes = new Binary[stored.size()];
-    }
-
-    @Override
-    public WriteContext init(Configuration configuration) {
-      return new WriteContext(schema, footer);
-    }
-
-    @Override
-    public void prepareForWrite(RecordConsumer recordConsumer) {
-      this.out = recordConsumer;
-    }
-
-    @Override
-    public void write(R record) {
-      boolean figures = columns.hasFigures(record);
-      out.startMessage();
-      for (int i = 0; i < lastText.length; i++) {
-        Column<R> column = stored.get(i);
-        if (column.figure() && !figures) {
-          continue;
-        }
-        switch (column.type()) {
-          case TEXT -> {
-            String text = (String) column.get(record);
-            if (text == null) {
-              continue;
-            }
-            if (text != lastText[i]) {
-              // The text's UTF-8 bytes as they are: Binary.fromString wraps them in a buffer
-              // besides, for every value.
-              lastBytes[i] = Binary.fromConstantByteArray(text.getBytes(StandardCharsets.UTF_8));
-              lastText[i] = text;
-            }
-            out.startField(column.name(), i);
-            out.addBinary(lastBytes[i]);
-          }
-          case INT -> {
-            out.startField(column.name(), i);
-            out.addInteger(column.getInt(record));
-          }
-          case LONG -> {
-            out.startField(column.name(), i);
-            out.addLong(column.getLong(record));
-          }
-          case DOUBLE -> {
-            out.startField(column.name(), i);
-            out.addDouble(column.getDouble(record));
-          }
-          case BOOLEAN -> {
-            out.startField(column.name(), i);
-            out.addBoolean(column.getBoolean(record));
-          }
-          case TIMESTAMP -> {
-            Timestamp time = (Timestamp) column.get(record);
-            if (time == null) {
-              continue;
-            }
-            out.startField(column.name(), i);
-            out.addBinary(int96(time));
-          }
-        }
-        out.endField(column.name(), i);
-      }
-      out.endMessage();
-    }
-  }
-
-  private static final class Builder<R> extends ParquetWriter.Builder<R, Builder<R>> {
-    private final WriteSupport<R> support;
-
-    Builder(OutputFile file, WriteSupport<R> support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder<R> self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<R> getWriteSupport(Configuration conf) {
-      return support;
-    }
   }
 }

@@ -256,6 +256,58 @@ class TablesTest {
         .hasMessageContaining("spark.sql.parquet.compression.codec").hasMessageContaining("zip");
   }
 
+  /**
+   * Rows past one batch of the writer and past one page of Parquet's come back as they were
+   * written, each in its place: refused files' missing figures among them, texts that change from
+   * row to row and texts that stay, and pages that end where a batch does.
+   */
+  @Test
+  void manyRowsComeBackInTheirOrderOverBatchesAndPages(@TempDir Path dir) throws Exception {
+    SparkSession spark = SharedSpark.spark();
+    int count = 3 * ParquetRecords.BATCH_ROWS + 17;
+    String folder = "/data/" + "long folder name ".repeat(20);
+    List<FileSummary> rows = new java.util.ArrayList<>();
+    String dtype = "<f8";
+    for (int i = 0; i < count; i++) {
+      String path = folder + "file_" + i + ".npy";
+      rows.add(i % 7 == 3
+          ? new FileSummary(path, "error", "bad header " + i, null, null, 0, Double.NaN,
+              Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, i, 0.5)
+          : new FileSummary(path, "ok", null, i % 100 == 0 ? "<i" + (i % 3 + 2) : dtype,
+              "(" + i + ",)", i, i + 0.25, i * 0.5, -i, 2.0 * i, 0.125 * i, 0, 128 + 8L * i,
+              1e-6 * i));
+    }
+    Path partition = dir.resolve(Tables.RUN_ID + "=r9");
+    java.nio.file.Files.createDirectories(partition);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    StatsJob.FileStatsFormat format = StatsJob.FileStatsFormat.of(spark);
+    Path file = partition.resolve(format.fileName(0, "test"));
+    try (ParquetRecords<FileSummary> out =
+        format.create(conf, new org.apache.hadoop.fs.Path(file.toUri()))) {
+      for (FileSummary row : rows) {
+        out.write(row);
+      }
+    }
+
+    ParquetMetadata written = footer(file);
+    assertThat(written.getBlocks()).hasSize(1);
+    assertThat(written.getBlocks().get(0).getRowCount()).isEqualTo(count);
+    // The paths alone are over Parquet's page of 1 MB: the column took more than one page.
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      ColumnChunkMetaData paths = written.getBlocks().get(0).getColumns().get(0);
+      assertThat(paths.getPath().toDotString()).isEqualTo("path");
+      assertThat(reader.readOffsetIndex(paths).getPageCount()).isGreaterThan(1);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Row> expected = spark.createDataFrame(jsc.parallelize(
+        rows.stream().map(row -> Tables.row("r9", FileSummary.COLUMNS, row)).toList(), 1),
+        Tables.FILE_STATS_SCHEMA).collectAsList();
+    List<Row> read = spark.read().parquet(dir.toString())
+        .selectExpr(Tables.FILE_STATS_SCHEMA.fieldNames()).collectAsList();
+    assertThat(read).containsExactlyElementsOf(expected);
+  }
+
   private static Path onlyParquet(Path partition) throws java.io.IOException {
     try (var files = java.nio.file.Files.list(partition)) {
       List<Path> parquet = files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
