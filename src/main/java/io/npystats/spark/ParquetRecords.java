@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -253,7 +254,7 @@ final class ParquetRecords<R> implements Closeable {
       throw unchecked(e);
     }
     groupRows += batched;
-    java.util.Arrays.fill(batch, 0, batched, null);
+    Arrays.fill(batch, 0, batched, null);
     batched = 0;
     if (group.getBufferedSize() >= ParquetWriter.DEFAULT_BLOCK_SIZE) {
       endRowGroup();
@@ -268,10 +269,9 @@ final class ParquetRecords<R> implements Closeable {
     ColumnWriter writer = writers[i];
     // A present value is defined at the column's level: 1 for an optional column, 0 otherwise.
     int defined = descriptors[i].getMaxDefinitionLevel();
-    boolean figure = column.figure();
     for (int r = 0; r < batched; r++) {
       R record = (R) batch[r];
-      if (figure && !columns.hasFigures(record)) {
+      if (!columns.tableShows(column, record)) {
         writer.writeNull(0, 0);
         continue;
       }

@@ -114,16 +114,16 @@ public final class Columns<R> {
   }
 
   /**
-   * Whether the tables show {@code record}'s {@link Column#figure() figures}; where not, they are
-   * missing.
+   * Whether the tables show {@code record}'s value of {@code column}: not a {@link Column#figure()
+   * figure} of a record without figures, which is missing. A text may be missing besides (null).
    */
-  public boolean hasFigures(R record) {
-    return hasFigures.test(record);
+  public boolean tableShows(Column<R> column, R record) {
+    return !column.figure() || hasFigures.test(record);
   }
 
   /** The value {@code column} shows in the tables for {@code record}. */
   public Object tableValue(Column<R> column, R record) {
-    return column.figure() && !hasFigures.test(record) ? null : column.get(record);
+    return tableShows(column, record) ? column.get(record) : null;
   }
 
   /** Whether the tables may hold no value in {@code column}. */
