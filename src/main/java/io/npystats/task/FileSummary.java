@@ -77,8 +77,14 @@ public record FileSummary(
     return OK.equals(status);
   }
 
-  /** This file's partial, ready to merge into an overall result; empty for an error row. */
-  public StreamingStats partial() {
-    return isOk() ? StreamingStats.of(n, mean, meanLow, m2, min, max) : new StreamingStats();
+  /**
+   * Merges this file's partial into {@code stats}, as merging {@code StreamingStats.of} its parts
+   * would, without making that partial: a run's totals take in every row this way. An error row
+   * has no values and adds none.
+   */
+  public void mergeInto(StreamingStats stats) {
+    if (isOk()) {
+      stats.merge(n, mean, meanLow, m2, min, max);
+    }
   }
 }

@@ -33,8 +33,7 @@ public final class RunTotals implements Serializable {
   public RunTotals add(FileSummary summary) {
     if (summary.isOk()) {
       ok++;
-      stats.merge(summary.n(), summary.mean(), summary.meanLow(), summary.m2(), summary.min(),
-          summary.max());
+      summary.mergeInto(stats);
     } else {
       failed++;
       keep(new Failure(summary.path(), summary.error()));
