@@ -167,11 +167,22 @@ public final class StatsJob {
    * than a split planned, the partitions counted, and the tasks' settings broadcast. Closing it
    * removes the broadcast.
    *
+   * It holds the listing's files as its slices alone ({@link PathSlice}: a few strings and arrays
+   * each), not as the listing's string a path: those are left for the collector before the job.
+   * The driver's young collections during the job copy what is still live in the young
+   * generation, and 100,000 paths listed during the start-up were 200,000 objects, copied in every
+   * one of them (docs/performance.md, "Where the warm job's time goes").
+   *
+   * @param listed how many files the listing gave, duplicates dropped
+   * @param duplicates how many duplicate paths the listing dropped
+   * @param large the files larger than a split, planned ({@link Planned#large})
+   * @param refused the files the plan refused ({@link Planned#refused})
    * @param splitBytes the split size in use: the one given, or the default for the data set
    * @param seconds how long the preparation took, a wait for the listing included
    */
-  record Prepared(ListingAhead input, InputPaths.Listing all, Planned planned, long splitBytes,
-      List<PathSlice> slices, Broadcast<HadoopConf> conf, FileStatsFormat format, double seconds)
+  record Prepared(ListingAhead input, int listed, int duplicates, List<FileSplits> large,
+      List<FileSummary> refused, long splitBytes, List<PathSlice> slices,
+      Broadcast<HadoopConf> conf, FileStatsFormat format, double seconds)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -212,9 +223,9 @@ public final class StatsJob {
     Broadcast<HadoopConf> conf = jsc.broadcast(shipped);
     // The tasks' slices too: cutting 100,000 paths into them took the driver some 30 ms that the
     // job waited for.
-    return new Prepared(input, all, planned, splitBytes,
-        files > 0 ? slice(planned.rest(), slices) : List.of(), conf, FileStatsFormat.of(spark),
-        Clocks.secondsSince(start));
+    return new Prepared(input, all.files().size(), all.duplicates(), planned.large(),
+        planned.refused(), splitBytes, files > 0 ? slice(planned.rest(), slices) : List.of(), conf,
+        FileStatsFormat.of(spark), Clocks.secondsSince(start));
   }
 
   /**
@@ -272,21 +283,19 @@ public final class StatsJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ListingAhead input = prepared.input();
-    List<String> paths = prepared.all().files();
-    Planned planned = prepared.planned();
     long splitBytes = prepared.splitBytes();
     Broadcast<HadoopConf> conf = prepared.conf();
     FileStatsFormat format = prepared.format();
 
     List<FileSplits.Split> splits = new ArrayList<>();
-    planned.large().forEach(f -> splits.addAll(f.splits()));
+    prepared.large().forEach(f -> splits.addAll(f.splits()));
     // The writer's lock from before the job: the tasks write into a staging folder of the table,
     // which another writer's clearing of leftovers would otherwise take for a killed run's.
     try (Warehouse tables = Warehouse.forWriting(warehouse, hadoop)) {
       Path staging = tables.stage(Tables.FILE_STATS, runId);
-      jsc.setJobDescription("stats of " + paths.size() + " files in " + input.input()
+      jsc.setJobDescription("stats of " + prepared.listed() + " files in " + input.input()
           + (splits.isEmpty() ? "" : ", " + splits.size() + " splits of "
-          + planned.large().size() + " large files among them"));
+          + prepared.large().size() + " large files among them"));
       // One task a split and one a slice of the other files. The splits come first: the longest
       // tasks start first, and the small files fill the cores as they free up, so the job ends
       // with the last split rather than a split after the rest.
@@ -298,7 +307,7 @@ public final class StatsJob {
       // Reads every file once; each task writes its files' rows to a file of the table's staging.
       Summaries summaries;
       try {
-        summaries = summarize(jsc, inputs, read, planned, conf);
+        summaries = summarize(jsc, inputs, read, prepared.large(), prepared.refused(), conf);
       } catch (Throwable e) { // SparkException too, a checked one that Scala throws undeclared
         try {
           tables.discard(staging);
@@ -332,7 +341,7 @@ public final class StatsJob {
       }
       double writeSeconds = Clocks.secondsSince(writeStart);
       Result result = new Result(runId, totals, inputs.size(), startupSeconds,
-          jobSeconds, writeSeconds, warehouse, prepared.all().duplicates(), summaries.largeFiles(),
+          jobSeconds, writeSeconds, warehouse, prepared.duplicates(), summaries.largeFiles(),
           summaries.splits());
       PausePoint.reach("runs-write");
       writeRunRow(spark, tables, format, result, input.input(), startedAt, hadoop);
@@ -618,14 +627,17 @@ public final class StatsJob {
 
   /**
    * Totals the first reads and collects the files larger than a split, in one job that reads every
-   * file and the splits of those {@code planned}; then, where the first reads found more such
+   * file and the splits of those planned ({@code plannedLarge}); then, where the first reads found more such
    * files, reads their splits in a second job, one task each, and merges each file's splits into
    * its one row. Partials merge in partition order, then the rows refused by the plan, and the
    * large files after them, the planned ones then the others, each in the order they were listed,
    * so the overall figures are the same to the last bit on every run.
+   *
+   * @param plannedLarge {@link Planned#large}
+   * @param refused {@link Planned#refused}
    */
   static Summaries summarize(JavaSparkContext jsc, List<TaskInput> inputs, ReadPartitions read,
-      Planned planned, Broadcast<HadoopConf> conf) {
+      List<FileSplits> plannedLarge, List<FileSummary> refused, Broadcast<HadoopConf> conf) {
     RunTotals totals = new RunTotals();
     List<FileSplits> found = new ArrayList<>();
     List<FileSplits.Part> parts = new ArrayList<>();
@@ -641,11 +653,11 @@ public final class StatsJob {
         files.add(new Path(partition.file()));
       }
     }
-    planned.refused().forEach(totals::add);
-    List<FileSplits> large = new ArrayList<>(planned.large());
+    refused.forEach(totals::add);
+    List<FileSplits> large = new ArrayList<>(plannedLarge);
     large.addAll(found);
     if (large.isEmpty()) {
-      return new Summaries(files, planned.refused(), totals, 0, 0);
+      return new Summaries(files, refused, totals, 0, 0);
     }
     List<FileSplits.Split> splits = new ArrayList<>();
     found.forEach(f -> splits.addAll(f.splits()));
@@ -657,7 +669,7 @@ public final class StatsJob {
     }
     parts = withExactSumsWhereNeeded(jsc, large, parts, conf);
     jsc.setJobDescription(description);
-    List<FileSummary> rows = new ArrayList<>(planned.refused());
+    List<FileSummary> rows = new ArrayList<>(refused);
     List<FileSummary> merged = mergeSplits(large, parts);
     merged.forEach(totals::add);
     rows.addAll(merged);

@@ -31,6 +31,7 @@ public final class ListingAhead {
    */
   private final CompletableFuture<Timed> ahead;
 
+  /** @param listing null once handed out */
   private record Timed(InputPaths.Listing listing, double seconds) {}
 
   private ListingAhead(String input, CompletableFuture<Timed> ahead) {
@@ -98,7 +99,10 @@ public final class ListingAhead {
 
   /**
    * The listing: the one started ahead, waited for where it has not ended, or else the input
-   * listed now with {@code conf}.
+   * listed now with {@code conf}. The early listing is handed out once and then let go, its time
+   * alone kept ({@link #seconds}), and a later call lists the input again: the job keeps its files
+   * in its own compact form, and 100,000 paths held here as strings through the job were copied by
+   * every young collection in it (docs/performance.md, "Where the warm job's time goes").
    */
   public InputPaths.Listing listing(Configuration conf) throws IOException {
     if (ahead == null) {
@@ -106,7 +110,11 @@ public final class ListingAhead {
     }
     try {
       Timed listed = ahead.get();
-      return listed != null ? listed.listing() : InputPaths.listing(input, conf);
+      if (listed == null || listed.listing() == null) {
+        return InputPaths.listing(input, conf);
+      }
+      ahead.obtrudeValue(new Timed(null, listed.seconds()));
+      return listed.listing();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while listing " + input, e);

@@ -40,6 +40,18 @@ class ListingAheadTest {
   }
 
   @Test
+  void theEarlyListingIsHandedOutOnceAndALaterAskListsAgain() throws Exception {
+    ListingAhead ahead = ListingAhead.start(dir.toString(), () -> conf);
+    assertThat(ahead.listing(conf).files()).hasSize(3);
+    double seconds = ahead.seconds();
+    assertThat(seconds).isGreaterThanOrEqualTo(0);
+    // A file added since: only a listing made now finds it.
+    Files.writeString(dir.resolve("file_3.npy"), "x");
+    assertThat(ahead.listing(conf).files()).hasSize(4).contains("file:" + dir.resolve("file_3.npy"));
+    assertThat(ahead.seconds()).isEqualTo(seconds);
+  }
+
+  @Test
   void theListingWaitsForTheThreadItComesAfter() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Thread warmUp = new Thread(() -> {
