@@ -93,10 +93,10 @@ final class StatsCommand implements Callable<Integer>, Checked {
       }
       StatsJob.Result r;
       double prepared;
-      // The job is prepared while the warm-up's tasks leave the cores idle.
+      // The job is prepared beside the session's warm-up job.
       try (StatsJob.Preparing preparing = StatsJob.prepareInBackground(spark, listing,
           partitions != null ? partitions : 0, splitBytes)) {
-        SparkSessions.warmUp(spark);
+        TaskWarmUp.job(spark);
         double startup = secondsSinceJvmStart();
         // Input paths are qualified by the listing; the warehouse must be too.
         tables = Stores.qualify(tables, spark.sparkContext().hadoopConfiguration());

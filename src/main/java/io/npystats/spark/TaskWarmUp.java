@@ -3,7 +3,9 @@ package io.npystats.spark;
 import io.npystats.gen.NormalSamples;
 import io.npystats.npy.NpyWriter;
 import io.npystats.task.FileSummary;
+import io.npystats.task.HadoopConf;
 import io.npystats.task.NoChecksumLocalFileSystem;
+import io.npystats.task.ReadAhead;
 import io.npystats.task.SummarizeFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,9 +16,16 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The first tasks' one-off work, done ahead on a core that Spark's start-up leaves idle (see
@@ -42,6 +51,12 @@ public final class TaskWarmUp {
    * job").
    */
   static final int SERIALIZATION_ROUNDS = 50;
+  /**
+   * Reads of a small file in each task of the warm-up job ({@link #job}): enough for the code
+   * thrown away since the first warm-up to be compiled again, at its second call to the compiler
+   * after some hundreds of calls.
+   */
+  static final int JOB_READS = 1_500;
 
   private TaskWarmUp() {}
 
@@ -73,6 +88,82 @@ public final class TaskWarmUp {
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  /**
+   * The session's warm-up job for a stats command ({@link SparkSessions#warmUp} otherwise): where
+   * the tasks run in this JVM (a local master), each task of it reads a small file of the
+   * warm-up's {@link #JOB_READS} times through the stats job's own task ({@code ReadPartitions}),
+   * its rows going to a Parquet file, all in a temporary folder removed at the end. The command
+   * runs it where it ran the plain warm-up job, beside the job's preparation.
+   *
+   * <p>It is the start-up's second warm-up, after the one {@link #startInBackground} began before
+   * Spark. Spark's start-up loads classes after that one has ended (its web UI's socket channels,
+   * a second kind of {@code java.nio.file.Path}, its task threads), and each new implementation
+   * of an interface throws away the compiled code that took the interface's one implementation
+   * for granted: the file's open, read and close among it. The job's first tasks then ran that code
+   * in the interpreter and compiled it again beside themselves (some 170 compilations of methods
+   * compiled before, within the job's first tenth of a second, under {@code
+   * -XX:+LogCompilation}). Here the tasks' own code is compiled in the tasks' own threads once
+   * Spark is up, and with the job's code around it that the first warm-up does not run (the
+   * slices' iteration, the run's totals, the tasks' Parquet files).
+   *
+   * @return whether every read gave its file's figures; false where it ran the plain warm-up job
+   */
+  public static boolean job(SparkSession spark) {
+    if (!spark.sparkContext().isLocal() || Runtime.getRuntime().availableProcessors() < 2
+        || !spark.sparkContext().hadoopConfiguration().getBoolean(SETTING, true)) {
+      SparkSessions.warmUp(spark);
+      return false;
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int slots = jsc.defaultParallelism();
+    Path dir = null;
+    Broadcast<HadoopConf> conf = null;
+    try {
+      dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")),
+          "npystats-warm-up-job-");
+      Path small = write(dir.resolve("warm-up.npy"), 1_000);
+      Path staging = Files.createDirectory(dir.resolve("staging"));
+      // The paths in the form a listing gives them, with their lengths, as the job's slices hold
+      // them, so that the tasks open them as the job's open its files.
+      String path = "file:" + small;
+      List<StatsJob.TaskInput> inputs = new ArrayList<>();
+      for (int i = 0; i < slots; i++) {
+        long[] lengths = new long[JOB_READS];
+        Arrays.fill(lengths, Files.size(small));
+        inputs.add(new StatsJob.PathSlice(Collections.nCopies(JOB_READS, path), null, lengths));
+      }
+      Configuration tasks = new Configuration(spark.sparkContext().hadoopConfiguration());
+      tasks.setBoolean(ReadAhead.DIRECT_IO, false);
+      HadoopConf shipped = new HadoopConf(tasks);
+      shipped.get();
+      conf = jsc.broadcast(shipped);
+      StatsJob.ReadPartitions read = new StatsJob.ReadPartitions(
+          new StatsJob.FirstReads(conf, Long.MAX_VALUE), new StatsJob.SummarizeSplits(conf), conf,
+          staging.toUri().toString(), StatsJob.FileStatsFormat.of(spark));
+      jsc.setJobDescription("warm up " + slots + " task slots, each reading a small file "
+          + JOB_READS + " times");
+      long ok = 0;
+      for (StatsJob.ReadPartition partition
+          : PartitionJobs.collect(jsc.parallelize(inputs, slots), read)) {
+        ok += partition.first().totals().ok();
+      }
+      FileSystem.getLocal(jsc.hadoopConfiguration());
+      return ok == (long) slots * JOB_READS;
+    } catch (IOException e) {
+      // Only a warm-up: the plain one instead, and the job meets any failure itself.
+      SparkSessions.warmUp(spark);
+      return false;
+    } finally {
+      jsc.setJobDescription(null);
+      if (conf != null) {
+        conf.destroy();
+      }
+      if (dir != null) {
+        deleteQuietly(dir);
+      }
+    }
   }
 
   /**
@@ -175,12 +266,12 @@ public final class TaskWarmUp {
     return npy;
   }
 
+  /** Removes {@code dir} and what it holds, folders within it too. */
   private static void deleteQuietly(Path dir) {
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(file);
       }
-      Files.deleteIfExists(dir);
     } catch (IOException | RuntimeException e) {
       // a temporary folder left behind
     }

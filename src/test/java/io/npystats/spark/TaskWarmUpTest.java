@@ -1,9 +1,11 @@
 package io.npystats.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.npystats.npy.NpyWriter;
 import io.npystats.task.SummarizeFile;
+import io.npystats.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +69,23 @@ class TaskWarmUpTest {
     Configuration conf = new Configuration(false);
     return StatsJob.sampleMessages(new SummarizeFile(conf), npy.toString(),
         path.getFileSystem(conf).getFileStatus(path), StatsJob.FileStatsFormat.of("test", null));
+  }
+
+  @Test
+  void theWarmUpJobReadsEveryFileInTheTasksAndLeavesNothingBehind() throws IOException {
+    assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one core: the plain warm-up job");
+    Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+    List<Path> before = warmUpJobFolders(temporary);
+    // Every read of every task gave its file's figures, through the stats job's own task.
+    assertThat(TaskWarmUp.job(SharedSpark.spark())).isTrue();
+    assertThat(warmUpJobFolders(temporary)).containsExactlyInAnyOrderElementsOf(before);
+  }
+
+  private static List<Path> warmUpJobFolders(Path temporary) throws IOException {
+    try (var all = Files.list(temporary)) {
+      return all.filter(p -> p.getFileName().toString().startsWith("npystats-warm-up-job-"))
+          .toList();
+    }
   }
 
   @Test
