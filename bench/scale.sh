@@ -25,9 +25,10 @@
 #   NUMPY_MODES="seq pool"               numpy's approaches (default: both, with and without
 #                                        --keep-memory)
 #
-# Each warm row of npystats and limit.c runs ROUNDS times, the contenders taking turns, and so do
-# the big file's two (--rounds, 3 by default); the table lists every round (#1, #2, ...) and the
-# ratios take the medians.
+# Each row of npystats and limit.c with 2 threads, warm and cold, runs ROUNDS times, the
+# contenders taking turns, and so do the big file's two (--rounds, 3 by default); the table lists
+# every round (#1, #2, ...) and the ratios take the medians. Cold, fio reads before each round of
+# npystats, and the bandwidth line compares each round's job with its own round's fio.
 # The other rows run once: on a busy machine run the script twice and compare. Ratios are of
 # times, npystats over the other: below 1, npystats took less time.
 set -euo pipefail
@@ -196,8 +197,7 @@ rm -rf "$RUN/numpy"
 # approaches; before each, $1 (warm or drop_cache) readies the page cache.
 readers() {
   local ready=$1 tag=$2 dir=$3 files=$4 samples=$5 mode keep
-  local rounds=1 round suffix
-  [[ $ready != warm ]] || rounds=$ROUNDS
+  local rounds=$ROUNDS round suffix
   # Pages just read from the disk into the page cache are slower to read the first time again,
   # for any reader: limit.c took 1.19 and 1.32 s on the 10,000 files right after the folder came
   # off the disk, and 1.02 to 1.10 s after the folder had been read once more. The folder is read
@@ -206,6 +206,9 @@ readers() {
   for (( round = 1; round <= rounds; round++ )); do
     suffix=
     (( rounds == 1 )) || suffix=" #$round"
+    # Cold, the disk's own bandwidth just before each cold job: it moves by half from one minute
+    # to the next, and the job's bandwidth is compared with fio's of its own round.
+    [[ $ready != ready_cold ]] || fio_round "$round"
     "$ready" "$dir"
     measure "stats npystats local[2] $tag$suffix" job_of_stats \
       "$ROOT/submit.sh" --master 'local[2]' stats --in "$dir" --run-id "bench-scale" --warehouse "$RUN/warehouse"
@@ -251,18 +254,24 @@ fio_read() {
     python3 -c 'import json, sys; print(round(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"] / 1e6))' ||
     true
 }
+# fio's read before cold round $1, in MB/s, kept in $FIO_TABLE (round, MB/s) where fio gave one.
+FIO_TABLE=$RUN/fio.txt
+: > "$FIO_TABLE"
+fio_round() {
+  local mb
+  command -v fio > /dev/null || return 0
+  mb=$(fio_read)
+  [[ -z $mb ]] || printf '%s\t%s\n' "$1" "$mb" >> "$FIO_TABLE"
+}
 if [[ $COLD == 1 ]]; then
   echo "== stats $FILES x $SAMPLES, page cache dropped before each reader"
   # A virtual disk's bandwidth moves by half from one minute to the next: fio reads just before
-  # the cold job, which the bandwidth line compares with, and once more after every cold reader.
-  fio_mb= fio_after=
-  if command -v fio > /dev/null; then
-    fio_mb=$(fio_read)
-  else
-    echo "note: fio is missing (apt-get install fio): no disk bandwidth line"
-  fi
+  # each round of the cold job, which the bandwidth line compares with, and once more after every
+  # cold reader.
+  fio_after=
+  command -v fio > /dev/null || echo "note: fio is missing (apt-get install fio): no disk bandwidth line"
   readers ready_cold "cold $FILES" "$GEN" "$FILES" "$SAMPLES"
-  [[ -z $fio_mb ]] || fio_after=$(fio_read)
+  [[ ! -s $FIO_TABLE ]] || fio_after=$(fio_read)
 fi
 echo "== stats $MANY_FILES x $MANY_SAMPLES, page cache warm"
 readers warm "warm $MANY_FILES" "$MANY" "$MANY_FILES" "$MANY_SAMPLES"
@@ -287,7 +296,9 @@ echo "$FILES x $SAMPLES ($(mb "$FILES" "$SAMPLES") MB), $MANY_FILES x $MANY_SAMP
   "one file of $BIG_SAMPLES ($(mb 1 "$BIG_SAMPLES") MB); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -F'\t' 'BEGIN { printf "%-60s %10s %10s %10s\n", "what", "job s", "whole s", "peak MB" }
   { printf "%-60s %10s %10s %10s\n", $1, $2, $3, $4 }' "$TABLE"
-[[ -z ${fio_mb:-} ]] || printf '%-60s %10s\n' "disk sequential read (fio, own file, direct, 1 MiB x 16), before" "$fio_mb MB/s"
+while IFS=$'\t' read -r round fio_mb; do
+  printf '%-60s %10s\n' "disk sequential read (fio, own file, direct, 1 MiB x 16), before #$round" "$fio_mb MB/s"
+done < "$FIO_TABLE"
 [[ -z ${fio_after:-} ]] || printf '%-60s %10s\n' "the same, after the cold readers" "$fio_after MB/s"
 
 ratio() { # LABEL NUMERATOR DENOMINATOR
@@ -305,12 +316,19 @@ if [[ $COLD == 1 ]]; then
   ratio "stats job cold / limit.c 2 threads cold" "$(job "stats npystats local[2] cold $FILES")" \
     "$(job "stats limit.c 2 thread(s) cold $FILES")"
 fi
-if [[ $COLD == 1 && -n ${fio_mb:-} ]]; then
-  # The disk's bandwidth the cold job reached: the data set's bytes over its job time, against
-  # fio's just before it.
-  awk -v mb="$(mb "$FILES" "$SAMPLES")" -v s="$(job "stats npystats local[2] cold $FILES")" -v f="$fio_mb" \
-    'BEGIN { if (s + 0 > 0) printf "%-62s %5.0f%%  (%.0f MB/s / %s MB/s)\n",
-      "stats job cold: bandwidth reached / fio'"'"'s", 100 * mb / s / f, mb / s, f }'
+if [[ $COLD == 1 && -s $FIO_TABLE ]]; then
+  # The disk's bandwidth the cold job reached (the data set's bytes over its job time) against
+  # fio's just before it, round by round: the median of the rounds' shares, then each round's.
+  awk -F'\t' -v mb="$(mb "$FILES" "$SAMPLES")" -v label="stats npystats local[2] cold $FILES" -v rounds="$ROUNDS" '
+    FILENAME == ARGV[1] { fio[$1] = $2; next }
+    { for (r in fio) if ($1 == label (rounds == 1 ? "" : " #" r) && $2 + 0 > 0) {
+        share[++n] = 100 * mb / $2 / fio[r]; shown = shown sprintf(" %.0f/%s", mb / $2, fio[r]) } }
+    END { if (n == 0) exit
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && share[j - 1] > share[j]; j--) {
+        t = share[j]; share[j] = share[j - 1]; share[j - 1] = t }
+      printf "%-62s %5.0f%%  (MB/s, job/fio a round:%s)\n",
+        "stats job cold: bandwidth reached / fio'"'"'s just before", (n % 2) ? share[(n + 1) / 2] : (share[n / 2] + share[n / 2 + 1]) / 2, shown }' \
+    "$FIO_TABLE" "$TABLE"
 fi
 ratio "stats job warm $FILES / limit.c 2 threads" "$(job "stats npystats local[2] warm $FILES")" \
   "$(job "stats limit.c 2 thread(s) warm $FILES")"
