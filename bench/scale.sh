@@ -3,8 +3,8 @@
 #   - stats on FILES x SAMPLES (10,000 x 100,000: 8 GB), page cache warm, and cold: the cache
 #     dropped before each reader (needs root; skipped, saying so, where that is not allowed)
 #   - stats on MANY_FILES x MANY_SAMPLES (100,000 x 1,000), warm
-#   - stats on one file of BIG_SAMPLES (2 x 10^8: 1.6 GB) with --driver-memory 512m, read in
-#     splits by local[2] and whole by one task
+#   - stats on one file of BIG_SAMPLES (2 x 10^8: 1.6 GB), read in splits by local[2] and whole
+#     by one task
 #   - generate FILES x SAMPLES, as by default (direct I/O once the data set is over a fifth of
 #     memory) and through the page cache (--no-direct-io)
 # beside limit.c (1 and 2 threads, and warm 2 threads again, started as long after the folder was
@@ -12,7 +12,8 @@
 # --keep-memory, and, cold, the disk's own sequential read as fio measures it on a file of its own
 # (as large as the data set, written once and kept). Each line gives the
 # job time (as the command prints it), the whole command as a user waits for it, and the peak
-# resident memory of its largest process (/usr/bin/time -v).
+# resident memory of its largest process (/usr/bin/time -v). Every npystats command runs with
+# --driver-memory 512m, the driver running the tasks too (local mode).
 #
 #   bench/scale.sh                       the reference sizes (about 27 GB on disk while it runs)
 #   bench/scale.sh --small               200 x 100,000, 2,000 x 1,000 and 2 x 10^6 with 1m splits
@@ -182,11 +183,12 @@ GEN=$RUN/generated
 echo "== generate $FILES x $SAMPLES: npystats, then numpy's np.save loop (one process)"
 settle "$DATA"
 measure "generate npystats local[*]" job_of_generate \
-  "$ROOT/submit.sh" generate --out "$GEN" --files "$FILES" --samples "$SAMPLES" --seed 1
+  "$ROOT/submit.sh" --driver-memory 512m generate --out "$GEN" --files "$FILES" --samples "$SAMPLES" \
+  --seed 1
 settle "$DATA"
 measure "generate npystats local[*], --no-direct-io" job_of_generate \
-  "$ROOT/submit.sh" generate --out "$RUN/generated-cached" --files "$FILES" --samples "$SAMPLES" \
-  --seed 1 --no-direct-io
+  "$ROOT/submit.sh" --driver-memory 512m generate --out "$RUN/generated-cached" --files "$FILES" \
+  --samples "$SAMPLES" --seed 1 --no-direct-io
 rm -rf "$RUN/generated-cached"
 mkdir -p "$RUN/numpy"
 settle "$DATA"
@@ -211,7 +213,8 @@ readers() {
     [[ $ready != ready_cold ]] || fio_round "$round"
     "$ready" "$dir"
     measure "stats npystats local[2] $tag$suffix" job_of_stats \
-      "$ROOT/submit.sh" --master 'local[2]' stats --in "$dir" --run-id "bench-scale" --warehouse "$RUN/warehouse"
+      "$ROOT/submit.sh" --master 'local[2]' --driver-memory 512m stats --in "$dir" --run-id "bench-scale" \
+      --warehouse "$RUN/warehouse"
     "$ready" "$dir"
     measure "stats limit.c 2 thread(s) $tag$suffix" job_of_peer "$RUN/limit" "$dir" "$files" 2
     if [[ $ready == warm ]]; then
