@@ -168,7 +168,8 @@ public final class StatsJob {
    * removes the broadcast.
    *
    * It holds the listing's files as its slices alone ({@link PathSlice}: a few strings and arrays
-   * each), not as the listing's string a path: those are left for the collector before the job.
+   * each), not as the listing's strings, one a path: those are left to the collector before the
+   * job.
    * The driver's young collections during the job copy what is still live in the young
    * generation, and 100,000 paths listed during the start-up were 200,000 objects, copied in every
    * one of them (docs/performance.md, "Where the warm job's time goes").
@@ -627,11 +628,11 @@ public final class StatsJob {
 
   /**
    * Totals the first reads and collects the files larger than a split, in one job that reads every
-   * file and the splits of those planned ({@code plannedLarge}); then, where the first reads found more such
-   * files, reads their splits in a second job, one task each, and merges each file's splits into
-   * its one row. Partials merge in partition order, then the rows refused by the plan, and the
-   * large files after them, the planned ones then the others, each in the order they were listed,
-   * so the overall figures are the same to the last bit on every run.
+   * file and the splits of those planned ({@code plannedLarge}); then, where the first reads found
+   * more such files, reads their splits in a second job, one task each, and merges each file's
+   * splits into its one row. Partials merge in partition order, then the rows refused by the
+   * plan, and the large files after them, the planned ones then the others, each in the order they
+   * were listed, so the overall figures are the same to the last bit on every run.
    *
    * @param plannedLarge {@link Planned#large}
    * @param refused {@link Planned#refused}

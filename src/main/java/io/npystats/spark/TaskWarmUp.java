@@ -92,21 +92,22 @@ public final class TaskWarmUp {
 
   /**
    * The session's warm-up job for a stats command ({@link SparkSessions#warmUp} otherwise): where
-   * the tasks run in this JVM (a local master), each task of it reads a small file of the
-   * warm-up's {@link #JOB_READS} times through the stats job's own task ({@code ReadPartitions}),
-   * its rows going to a Parquet file, all in a temporary folder removed at the end. The command
-   * runs it where it ran the plain warm-up job, beside the job's preparation.
+   * the tasks run in this JVM (a local master), each of its tasks, one a task slot, reads a small
+   * file {@link #JOB_READS} times through the stats job's own task ({@code ReadPartitions}), its
+   * rows going to a Parquet file, all in a temporary folder removed at the end. The command runs
+   * it where it ran the plain warm-up job, beside the job's preparation. A failure of any kind
+   * only ends it, and the plain warm-up job runs instead.
    *
    * <p>It is the start-up's second warm-up, after the one {@link #startInBackground} began before
    * Spark. Spark's start-up loads classes after that one has ended (its web UI's socket channels,
    * a second kind of {@code java.nio.file.Path}, its task threads), and each new implementation
    * of an interface throws away the compiled code that took the interface's one implementation
    * for granted: the file's open, read and close among it. The job's first tasks then ran that code
-   * in the interpreter and compiled it again beside themselves (some 170 compilations of methods
-   * compiled before, within the job's first tenth of a second, under {@code
-   * -XX:+LogCompilation}). Here the tasks' own code is compiled in the tasks' own threads once
-   * Spark is up, and with the job's code around it that the first warm-up does not run (the
-   * slices' iteration, the run's totals, the tasks' Parquet files).
+   * in the interpreter and compiled it again beside themselves (under {@code -XX:+LogCompilation},
+   * {@code SummarizeFile.read}, the header's and the data's reads, {@code FileChannel.open} and a
+   * dozen more, 0.08 to 0.11 s into the job). Here the tasks' own code is compiled in the tasks'
+   * own threads once Spark is up, with the job's code around it that the first warm-up does not
+   * run (the slices' iteration, the run's totals); the job then compiles none of it.
    *
    * @return whether every read gave its file's figures; false where it ran the plain warm-up job
    */
@@ -128,10 +129,10 @@ public final class TaskWarmUp {
       // The paths in the form a listing gives them, with their lengths, as the job's slices hold
       // them, so that the tasks open them as the job's open its files.
       String path = "file:" + small;
+      long[] lengths = new long[JOB_READS];
+      Arrays.fill(lengths, Files.size(small));
       List<StatsJob.TaskInput> inputs = new ArrayList<>();
       for (int i = 0; i < slots; i++) {
-        long[] lengths = new long[JOB_READS];
-        Arrays.fill(lengths, Files.size(small));
         inputs.add(new StatsJob.PathSlice(Collections.nCopies(JOB_READS, path), null, lengths));
       }
       Configuration tasks = new Configuration(spark.sparkContext().hadoopConfiguration());
@@ -151,7 +152,7 @@ public final class TaskWarmUp {
       }
       FileSystem.getLocal(jsc.hadoopConfiguration());
       return ok == (long) slots * JOB_READS;
-    } catch (IOException e) {
+    } catch (Exception e) { // SparkException too, which Scala throws undeclared
       // Only a warm-up: the plain one instead, and the job meets any failure itself.
       SparkSessions.warmUp(spark);
       return false;
