@@ -107,7 +107,8 @@ public final class TaskWarmUp {
    * {@code SummarizeFile.read}, the header's and the data's reads, {@code FileChannel.open} and a
    * dozen more, 0.08 to 0.11 s into the job). Here the tasks' own code is compiled in the tasks'
    * own threads once Spark is up, with the job's code around it that the first warm-up does not
-   * run (the slices' iteration, the run's totals); the job then compiles none of it.
+   * run (the slices' iteration, the run's totals); the job then compiles the file's open, read and
+   * close no more.
    *
    * @return whether every read gave its file's figures; false where it ran the plain warm-up job
    */
