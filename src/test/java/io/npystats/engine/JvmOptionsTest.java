@@ -50,15 +50,18 @@ class JvmOptionsTest {
   }
 
   @Test
-  void hugePagesAreAskedForOnLinuxAloneAndNotOfTheExecutors() {
+  void hugePagesAreAskedForOnLinuxAloneAndNotOfTheExecutorsNorTheStatsDriver() {
     JvmOptions bundled = JvmOptions.bundled();
-    for (String jvm : List.of("stats", "sql", "runs", "generate", "compare", "demo",
-        "stats-child", "generate-child")) {
+    for (String jvm : List.of("sql", "runs", "generate", "compare", "demo", "stats-child",
+        "generate-child")) {
       assertThat(bundled.forJvm(jvm, "linux")).as(jvm)
           .containsOnlyOnce("-XX:+UseTransparentHugePages");
       assertThat(bundled.forJvm(jvm, "mac os x")).as(jvm)
           .doesNotContain("-XX:+UseTransparentHugePages");
     }
+    // The stats driver's young collections under the parallel collector fault huge pages in.
+    assertThat(bundled.forJvm("stats", "linux")).contains("-XX:+UseParallelGC")
+        .doesNotContain("-XX:+UseTransparentHugePages");
     // spark-defaults.conf gives executors their options whatever the system.
     assertThat(bundled.forJvm("executor", "linux"))
         .doesNotContain("-XX:+UseTransparentHugePages");
