@@ -126,6 +126,11 @@ public final class SparkSessions {
     PartitionJobs.collect(jsc.parallelize(IntStream.range(0, slots).boxed().toList(), slots),
         new CountEach());
     jsc.setJobDescription(null);
+    resolveLocalFileSystem(jsc);
+  }
+
+  /** The local file system resolved once, as {@link #warmUp} does after its job. */
+  static void resolveLocalFileSystem(JavaSparkContext jsc) {
     try {
       FileSystem.getLocal(jsc.hadoopConfiguration());
     } catch (IOException e) {

@@ -217,16 +217,23 @@ public final class StatsJob {
       tasks.setBoolean(ReadAhead.DIRECT_IO,
           DirectIo.byDefault(spark.sparkContext().isLocal(), dataBytes));
     }
-    HadoopConf shipped = new HadoopConf(tasks);
-    // Made here, off the job's path: in local mode the tasks get this very instance, and the
-    // first of them made it from the properties, a thousand of them, while the other waited.
-    shipped.get();
-    Broadcast<HadoopConf> conf = jsc.broadcast(shipped);
+    Broadcast<HadoopConf> conf = broadcastSettings(jsc, tasks);
     // The tasks' slices too: cutting 100,000 paths into them took the driver some 30 ms that the
     // job waited for.
     return new Prepared(input, all.files().size(), all.duplicates(), planned.large(),
         planned.refused(), splitBytes, files > 0 ? slice(planned.rest(), slices) : List.of(), conf,
         FileStatsFormat.of(spark), Clocks.secondsSince(start));
+  }
+
+  /**
+   * The tasks' Hadoop settings, broadcast. Their {@code Configuration} is made here, off the job's
+   * path: in local mode the tasks get this very instance, and the first of them made it from the
+   * properties, a thousand of them, while the other waited.
+   */
+  static Broadcast<HadoopConf> broadcastSettings(JavaSparkContext jsc, Configuration tasks) {
+    HadoopConf shipped = new HadoopConf(tasks);
+    shipped.get();
+    return jsc.broadcast(shipped);
   }
 
   /**

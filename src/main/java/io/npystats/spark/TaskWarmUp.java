@@ -22,7 +22,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -138,9 +137,7 @@ public final class TaskWarmUp {
       }
       Configuration tasks = new Configuration(spark.sparkContext().hadoopConfiguration());
       tasks.setBoolean(ReadAhead.DIRECT_IO, false);
-      HadoopConf shipped = new HadoopConf(tasks);
-      shipped.get();
-      conf = jsc.broadcast(shipped);
+      conf = StatsJob.broadcastSettings(jsc, tasks);
       StatsJob.ReadPartitions read = new StatsJob.ReadPartitions(
           new StatsJob.FirstReads(conf, Long.MAX_VALUE), new StatsJob.SummarizeSplits(conf), conf,
           staging.toUri().toString(), StatsJob.FileStatsFormat.of(spark));
@@ -151,7 +148,7 @@ public final class TaskWarmUp {
           : PartitionJobs.collect(jsc.parallelize(inputs, slots), read)) {
         ok += partition.first().totals().ok();
       }
-      FileSystem.getLocal(jsc.hadoopConfiguration());
+      SparkSessions.resolveLocalFileSystem(jsc);
       return ok == (long) slots * JOB_READS;
     } catch (Exception e) { // SparkException too, which Scala throws undeclared
       // Only a warm-up: the plain one instead, and the job meets any failure itself.
