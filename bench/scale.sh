@@ -10,7 +10,7 @@
 # beside limit.c (1 and 2 threads, and warm 2 threads again, started as long after the folder was
 # read as npystats' job starts after it), numpy's loop and multiprocessing.Pool with and without
 # --keep-memory, and, cold, the disk's own sequential read as fio measures it on a file of its own
-# (as large as the data set, written once and kept). Each line gives the
+# (as large as the data set, written in the run just after it). Each line gives the
 # job time (as the command prints it), the whole command as a user waits for it, and the peak
 # resident memory of its largest process (/usr/bin/time -v). Every npystats command runs with
 # --driver-memory 512m, the driver running the tasks too (local mode).
@@ -22,7 +22,7 @@
 #   PEERS=/path/to/bench bench/scale.sh  where notebook_peer.py and limit.c are
 #                                        (default: ../shared/bench beside the checkout)
 #   BENCH_DIR=DIR bench/scale.sh         where the files go (default data/bench-scale); the many
-#                                        small files, the big file and fio's are kept for the next run
+#                                        small files and the big file are kept for the next run
 #   NUMPY_MODES="seq pool"               numpy's approaches (default: both, with and without
 #                                        --keep-memory)
 #
@@ -64,14 +64,17 @@ LOG=$RUN/log.txt
 MANY=$DATA/many-$MANY_FILES-$MANY_SAMPLES
 BIG=$DATA/big-$BIG_SAMPLES
 mkdir -p "$RUN"
-trap 'rm -rf "$RUN/generated" "$RUN/generated-cached" "$RUN/numpy"' EXIT
+# What a run writes beside its table and logs, removed when it ends.
+remove_written() { rm -rf "$RUN/generated" "$RUN/generated-cached" "$RUN/numpy" "$RUN/fio-read.dat"; }
+trap remove_written EXIT
 
 source "$ROOT/bench/lib.sh"
 need_peers bench/scale.sh "$RUN"
 
 file_bytes() { echo $(( 128 + 8 * $1 )); }
 count_files() { find "$1/" -maxdepth 1 -name 'file_*.npy' -size "$(file_bytes "$2")c" 2>/dev/null | wc -l; }
-need_mb=$(( (2 * FILES * $(file_bytes "$SAMPLES") + 1024 * 1024 * 1024) / 1000000 ))
+# The data set, a second one at a time (--no-direct-io's, then numpy's) and fio's file, cold.
+need_mb=$(( (3 * FILES * $(file_bytes "$SAMPLES") + 1024 * 1024 * 1024) / 1000000 ))
 (( $(count_files "$MANY" "$MANY_SAMPLES") == MANY_FILES )) ||
   need_mb=$(( need_mb + MANY_FILES * ($(file_bytes "$MANY_SAMPLES") + 4096) / 1000000 ))
 (( $(count_files "$BIG" "$BIG_SAMPLES") == 1 )) || need_mb=$(( need_mb + 8 * BIG_SAMPLES / 1000000 ))
@@ -105,7 +108,7 @@ if [[ ${KEEP_DAMON:-0} != 1 ]]; then
   done
 fi
 if [[ ${#paused[@]} -gt 0 ]]; then
-  trap 'for state in "${paused[@]}"; do echo on > "$state"; done; rm -rf "$RUN/generated" "$RUN/generated-cached" "$RUN/numpy"' EXIT
+  trap 'for state in "${paused[@]}"; do echo on > "$state"; done; remove_written' EXIT
   echo "note: paused the kernel's DAMON reclaim for this run (${#paused[@]} kdamond(s)); it pages out" \
     "memory that looks idle, part of a folder just read among it (KEEP_DAMON=1 leaves it running)"
 fi
@@ -167,24 +170,24 @@ ensure_files() { # DIR FILES SAMPLES: generated once, and kept
 }
 ensure_files "$MANY" "$MANY_FILES" "$MANY_SAMPLES"
 ensure_files "$BIG" 1 "$BIG_SAMPLES"
-# fio's own file for the cold runs' bandwidth line (see fio_read), as large as the data set;
-# written once, with direct I/O, and kept.
-FIO_FILE=$DATA/fio-read.dat
-if [[ $COLD == 1 ]] && command -v fio > /dev/null; then
-  fio_mib=$(( (FILES * $(file_bytes "$SAMPLES") + 1048575) / 1048576 ))
-  if [[ $(stat -c %s "$FIO_FILE" 2>/dev/null) != $(( fio_mib * 1048576 )) ]]; then
-    echo "== write fio's own file of $fio_mib MiB into $FIO_FILE (kept for later runs)"
-    fio --name=prepare --filename="$FIO_FILE" --rw=write --bs=1M --size="${fio_mib}M" --direct=1 \
-      --ioengine=libaio --iodepth=16 --output-format=json > /dev/null 2>>"$LOG" || rm -f "$FIO_FILE"
-  fi
-fi
-
 GEN=$RUN/generated
 echo "== generate $FILES x $SAMPLES: npystats, then numpy's np.save loop (one process)"
 settle "$DATA"
 measure "generate npystats local[*]" job_of_generate \
   "$ROOT/submit.sh" --driver-memory 512m generate --out "$GEN" --files "$FILES" --samples "$SAMPLES" \
   --seed 1
+# fio's own file for the cold runs' bandwidth line (see fio_read), as large as the data set and
+# written just after it, with direct I/O, as generate writes it: the host of a virtual disk reads
+# data of another age at another speed. A file of 8 GB kept from earlier runs read at 1,543 to
+# 1,791 MB/s where one written a minute before read at 842 to 982 MB/s, taking turns, and so did
+# the job on a data set just written (docs/performance.md, "The reference scale").
+FIO_FILE=$RUN/fio-read.dat
+if [[ $COLD == 1 ]] && command -v fio > /dev/null; then
+  fio_mib=$(( (FILES * $(file_bytes "$SAMPLES") + 1048575) / 1048576 ))
+  echo "== write fio's own file of $fio_mib MiB into $FIO_FILE (removed at the end)"
+  fio --name=prepare --filename="$FIO_FILE" --rw=write --bs=1M --size="${fio_mib}M" --direct=1 \
+    --ioengine=libaio --iodepth=16 --output-format=json > /dev/null 2>>"$LOG" || rm -f "$FIO_FILE"
+fi
 settle "$DATA"
 measure "generate npystats local[*], --no-direct-io" job_of_generate \
   "$ROOT/submit.sh" --driver-memory 512m generate --out "$RUN/generated-cached" --files "$FILES" \
@@ -245,9 +248,9 @@ ready_cold() { drop_cache; }
 echo "== stats $FILES x $SAMPLES, page cache warm"
 readers warm "warm $FILES" "$GEN" "$FILES" "$SAMPLES"
 # The disk's sequential read as fio measures it, in MB/s; nothing where fio is missing or fails.
-# It reads a file of its own, as large as the data set and read by nothing else: the large file,
-# which it read before, is read warm in every run, and the host of a virtual disk keeps what is
-# read often (fio read it at up to 5,158 MB/s in a half hour where the job read 40 GB cold at 861
+# It reads a file of its own, as large as the data set, as old, and read by nothing else: the
+# large file, which it read before, is read warm in every run, and the host of a virtual disk keeps
+# what is read often (fio read it at up to 5,158 MB/s in a half hour where the job read 40 GB cold at 861
 # to 1,673 MB/s, and a fresh file of 4 GB at 2,528 to 3,006 MB/s: docs/performance.md).
 fio_read() {
   [[ -f $FIO_FILE ]] || return 0
