@@ -180,7 +180,7 @@ measure "generate npystats local[*]" job_of_generate \
 # written just after it, with direct I/O, as generate writes it: the host of a virtual disk reads
 # data of another age at another speed. A file of 8 GB kept from earlier runs read at 1,543 to
 # 1,791 MB/s where one written a minute before read at 842 to 982 MB/s, taking turns, and so did
-# the job on a data set just written (docs/performance.md, "The reference scale").
+# the job on a data set just written (docs/performance.md, "The age of what fio reads").
 FIO_FILE=$RUN/fio-read.dat
 if [[ $COLD == 1 ]] && command -v fio > /dev/null; then
   fio_mib=$(( (FILES * $(file_bytes "$SAMPLES") + 1048575) / 1048576 ))
