@@ -182,6 +182,7 @@ measure "generate npystats local[*]" job_of_generate \
 # 1,791 MB/s where one written a minute before read at 842 to 982 MB/s, taking turns, and so did
 # the job on a data set just written (docs/performance.md, "The age of what fio reads").
 FIO_FILE=$RUN/fio-read.dat
+rm -f "$DATA/fio-read.dat" # the file earlier versions of this script kept, 8 GB of the disk
 if [[ $COLD == 1 ]] && command -v fio > /dev/null; then
   fio_mib=$(( (FILES * $(file_bytes "$SAMPLES") + 1048575) / 1048576 ))
   echo "== write fio's own file of $fio_mib MiB into $FIO_FILE (removed at the end)"
