@@ -250,9 +250,10 @@ echo "== stats $FILES x $SAMPLES, page cache warm"
 readers warm "warm $FILES" "$GEN" "$FILES" "$SAMPLES"
 # The disk's sequential read as fio measures it, in MB/s; nothing where fio is missing or fails.
 # It reads a file of its own, as large as the data set, as old, and read by nothing else: the
-# large file, which it read before, is read warm in every run, and the host of a virtual disk keeps
-# what is read often (fio read it at up to 5,158 MB/s in a half hour where the job read 40 GB cold at 861
-# to 1,673 MB/s, and a fresh file of 4 GB at 2,528 to 3,006 MB/s: docs/performance.md).
+# large file, which it read before, is read warm in every run, and the host of a virtual disk
+# keeps what is read often (fio read it at up to 5,158 MB/s in a half hour where the job read
+# 40 GB cold at 861 to 1,673 MB/s, and a fresh file of 4 GB at 2,528 to 3,006 MB/s:
+# docs/performance.md).
 fio_read() {
   [[ -f $FIO_FILE ]] || return 0
   drop_cache
